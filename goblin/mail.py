@@ -1,0 +1,84 @@
+"""Sending mail: a service chosen by ``email_debug_mode`` in mediagoblin.ini.
+
+``request.registry.mailer.send(to, subject, body)``. In debug mode the message is logged
+(and kept in ``mailer.outbox`` so tests and ``gmg shell`` can read it back) instead of sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+class Mailer(Protocol):
+    def send(self, to: str, subject: str, body: str) -> None: ...
+
+
+def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    return message
+
+
+class DebugMailer:
+    """Logs each message instead of sending it."""
+
+    def __init__(self, sender: str) -> None:
+        self.sender = sender
+        self.outbox: list[EmailMessage] = []
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        message = build_message(self.sender, to, subject, body)
+        self.outbox.append(message)
+        log.info("mail (debug mode, not sent) to %s: %s\n%s", to, subject, body)
+
+
+class SMTPMailer:
+    """Sends through the configured SMTP server (SSL, or STARTTLS when offered or forced)."""
+
+    def __init__(self, settings: dict) -> None:
+        self.sender = settings["email_sender_address"]
+        self.host = settings["email_smtp_host"] or "localhost"
+        self.port = settings["email_smtp_port"]
+        self.use_ssl = settings["email_smtp_use_ssl"]
+        self.force_starttls = settings["email_smtp_force_starttls"]
+        self.user = settings["email_smtp_user"]
+        self.password = settings["email_smtp_pass"]
+        self.timeout = 30
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        message = build_message(self.sender, to, subject, body)
+        context = ssl.create_default_context()
+        if self.use_ssl:
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with smtp:
+            if not self.use_ssl:
+                smtp.ehlo()
+                if smtp.has_extn("starttls"):
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
+                elif self.force_starttls:
+                    raise smtplib.SMTPException("the SMTP server does not offer STARTTLS")
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            smtp.send_message(message)
+
+
+def make_mailer(settings: dict) -> Mailer:
+    if settings["email_debug_mode"]:
+        return DebugMailer(settings["email_sender_address"])
+    return SMTPMailer(settings)
+
+
+def includeme(config) -> None:
+    config.registry.mailer = make_mailer(config.registry.goblin_config.mediagoblin)

@@ -1,0 +1,19 @@
+"""Alembic environment: always run by goblin (``gmg dbupdate``) on a connection it passes in."""
+
+from alembic import context
+
+from goblin.db.models import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - guard for people running plain `alembic`
+    raise SystemExit("Run migrations with `gmg dbupdate` (or `gmg alembic ...`).")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

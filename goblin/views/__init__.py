@@ -1,0 +1,6 @@
+"""Core views, one module per area; each module's includeme adds its routes."""
+
+
+def includeme(config) -> None:
+    config.include(".root")
+    config.include(".errors")
