@@ -18,4 +18,10 @@ def main(global_config, **settings):
     except (ConfigError, StartupError) as exc:
         print(f"goblin: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
+    except OSError as exc:
+        # A data folder that cannot be created or read: say which, without a traceback.
+        print(
+            f"goblin: cannot use {exc.filename or 'a file'}: {exc.strerror or exc}", file=sys.stderr
+        )
+        raise SystemExit(1) from None
     return app

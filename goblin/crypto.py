@@ -10,21 +10,31 @@ import os
 import secrets
 import tempfile
 
+from goblin.config.loader import ConfigError
+
 SECRET_FILENAME = "itsdangeroussecret.bin"  # noqa: S105 - a file name, not a secret
 
 
+def _read_secret(path: str) -> bytes:
+    """The secret in ``path``; empty if the file is missing or holds only whitespace."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        return b""
+
+
 def load_or_create_secret(crypto_path: str) -> bytes:
-    """Return the secret, creating the folder (0700) and file (0600) atomically if missing."""
+    """Return the secret, creating the folder (0700) and file (0600) atomically if missing.
+
+    An empty file is no secret (everything signed with it could be forged): it is replaced.
+    """
     os.makedirs(crypto_path, mode=0o700, exist_ok=True)
     os.chmod(crypto_path, 0o700)
     path = os.path.join(crypto_path, SECRET_FILENAME)
-    try:
-        with open(path, "rb") as handle:
-            secret = handle.read().strip()
-        if secret:
-            return secret
-    except FileNotFoundError:
-        pass
+    secret = _read_secret(path)
+    if secret:
+        return secret
     # Upstream writes a random 192-bit integer as decimal text; keep that format so an
     # existing MediaGoblin secret file can be carried over unchanged.
     secret = str(secrets.randbits(192)).encode("ascii")
@@ -39,13 +49,23 @@ def load_or_create_secret(crypto_path: str) -> bytes:
         try:
             os.link(tmp_path, path)
         except FileExistsError:
-            with open(path, "rb") as handle:
-                return handle.read().strip()
+            existing = _read_secret(path)
+            if existing:
+                return existing
+            os.replace(tmp_path, path)
     finally:
-        os.unlink(tmp_path)
+        if os.path.exists(tmp_path):
+            os.unlink(tmp_path)
     return secret
 
 
 def includeme(config) -> None:
     goblin_config = config.registry.goblin_config
-    config.registry.secret = load_or_create_secret(goblin_config.mediagoblin["crypto_path"])
+    crypto_path = goblin_config.mediagoblin["crypto_path"]
+    try:
+        config.registry.secret = load_or_create_secret(crypto_path)
+    except OSError as exc:
+        raise ConfigError(
+            f"{goblin_config.path}: [mediagoblin] crypto_path = {crypto_path!r}: cannot keep "
+            f"the secret there ({exc.strerror or exc}): expected a folder goblin can write"
+        ) from None

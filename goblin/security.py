@@ -27,11 +27,18 @@ def _token_hash(token: str) -> str:
 
 
 def principals_for(user: User | None) -> list[str]:
+    """Everyone, and for a user ``user:<id>`` plus ``privilege:<name>`` per privilege.
+
+    Privileges count only on an active (verified) account, or an admin's: an account that
+    has not confirmed its email may look around but not act.
+    """
     principals = [Everyone]
     if user is not None:
         principals.append(Authenticated)
         principals.append(f"user:{user.id}")
-        principals.extend(f"privilege:{name}" for name in sorted(user.privilege_names()))
+        names = user.privilege_names()
+        if "active" in names or "admin" in names:
+            principals.extend(f"privilege:{name}" for name in sorted(names))
     return principals
 
 
@@ -65,7 +72,11 @@ class SecurityPolicy:
         return self._acl.permits(context, principals_for(request.user), permission)
 
     def remember(self, request, user: User, **kw) -> list:
-        """Start a fresh session for ``user`` (new cookie, new CSRF token, new login row)."""
+        """Start a fresh session for ``user`` (new cookie, new CSRF token, new login row).
+
+        A login this browser already had is ended first, so its old cookie stops working.
+        """
+        self._end_login(request)
         request.session.invalidate()
         token = secrets.token_urlsafe(32)
         days = request.registry.goblin_config.mediagoblin["session_max_age_days"]
@@ -81,13 +92,16 @@ class SecurityPolicy:
         return []
 
     def forget(self, request, **kw) -> list:
+        self._end_login(request)
+        request.session.invalidate()
+        return []
+
+    def _end_login(self, request) -> None:
         token = request.session.get(LOGIN_TOKEN_KEY)
         if isinstance(token, str):
             request.dbsession.execute(
                 delete(LoginSession).where(LoginSession.token_hash == _token_hash(token))
             )
-        request.session.invalidate()
-        return []
 
 
 def includeme(config) -> None:

@@ -35,15 +35,20 @@ def static_version_token(path: str = STATIC_PATH) -> str:
 def sandbox_media(event: NewResponse) -> None:
     request = event.request
     media_prefix = request.registry.media_url_path
-    if media_prefix and request.path.startswith(media_prefix):
+    # path_info, not path: behind a SCRIPT_NAME prefix (/goblin/mgoblin_media/...) the
+    # route still matched on path_info, and the sandbox must follow it.
+    if media_prefix and request.path_info.startswith(media_prefix):
         event.response.headers["Content-Security-Policy"] = MEDIA_CSP
         event.response.headers["Cross-Origin-Resource-Policy"] = "same-site"
 
 
 def media_url(request, file_path: list[str]) -> str:
     """The public URL of a file in the public store, given its path components."""
-    base_dir = request.registry.goblin_config["storage:publicstore"]["base_dir"]
-    return request.static_url(os.path.join(base_dir, *file_path))
+    store = request.registry.public_store
+    local = getattr(store, "get_local_path", None)
+    if local is not None:
+        return request.static_url(local(file_path))
+    return store.file_url(file_path)
 
 
 def _view_name(url: str) -> str:

@@ -65,6 +65,7 @@ def includeme(config) -> None:
     extensions = ["goblin.templating.TemplateHookExtension"]
     extensions += config.registry.goblin_config["jinja2"]["extensions"]
     settings["jinja2.extensions"] = "\n".join(extensions)
+    settings["jinja2.filters"] = "markdown = goblin.text:render_markdown"
     config.include("pyramid_jinja2")
     config.add_jinja2_renderer(".html")
     local = config.registry.goblin_config.mediagoblin["local_templates"]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+# Characters a path-and-query may already hold; anything else (spaces, non-ASCII) is
+# percent-encoded, because a Location header must be plain ASCII.
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
 def safe_next(value: object, default: str = "/") -> str:
-    """``value`` if it is a path on this site, else ``default`` (no open redirects)."""
+    """``value``, percent-encoded, if it is a path on this site; else ``default``.
+
+    Nothing else is allowed, so a ``next`` parameter can never become an open redirect.
+    """
     if not isinstance(value, str):
         return default
     value = value.strip()
@@ -17,4 +24,4 @@ def safe_next(value: object, default: str = "/") -> str:
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:
         return default
-    return value
+    return quote(value, safe=_URL_SAFE)

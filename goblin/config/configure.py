@@ -51,6 +51,9 @@ def configure(
     config.include("goblin.templating")
     config.include("goblin.tweens")
     config.include("goblin.static")
+    config.include("goblin.storage")
+    config.include("goblin.media_types")
+    config.include("goblin.processing.celery_app")
     config.include("goblin.views")
     config.include("goblin.plugins")
     return config

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from goblin.config.types import BadValue, ParseContext, Path
 SECRET_WORDS = ("pass", "secret", "dsn", "token", "key")
 DEFAULT_SECTION = "DEFAULT"
 PLUGINS_SECTION = "plugins"
+URL_PASSWORD_RE = re.compile(r"(://[^/@:\s]*:)[^/@\s]*@")
 
 
 class ConfigError(Exception):
@@ -62,12 +64,15 @@ def find_config_file(candidates: Iterable[str]) -> str:
 
 
 def describe_value(key: str, raw: Any) -> str:
-    """Show a value in an error line, hiding anything that looks like a secret."""
+    """Show a value in an error line, hiding anything that looks like a secret.
+
+    The password in a URL (``postgresql://user:password@host/db``) is hidden too.
+    """
     if any(word in key.lower() for word in SECRET_WORDS):
         return "'***'"
     if isinstance(raw, list):
         raw = ", ".join(raw)
-    return repr(str(raw))
+    return repr(URL_PASSWORD_RE.sub(r"\1***@", str(raw)))
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -91,7 +96,8 @@ def validate_options(
     values: dict[str, Any] = {}
     for key, raw_value in raw.items():
         if key not in spec:
-            raise ConfigError(f"{where} {key}: unknown key{_suggest(key, spec)}")
+            shown = describe_value(key, raw_value)
+            raise ConfigError(f"{where} {key} = {shown}: unknown key{_suggest(key, spec)}")
         try:
             values[key] = spec[key].type.parse(raw_value, ctx)
         except BadValue as exc:
@@ -112,8 +118,12 @@ def validate_options(
 def _read(path: str) -> ConfigObj:
     try:
         return ConfigObj(path, encoding="utf-8", interpolation="ConfigParser", file_error=True)
-    except (OSError, ConfigObjError) as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    except (OSError, UnicodeError, ConfigObjError) as exc:
+        # With several errors configobj only says "Parsing failed with several errors.":
+        # the first one says where.
+        first = (getattr(exc, "errors", None) or [exc])[0]
+        text = str(first).strip()
+        detail = text.splitlines()[0] if text else type(first).__name__
         raise ConfigError(f"{path}: cannot be read: {detail}") from None
 
 
@@ -169,8 +179,10 @@ def load_config(path: str, environ: Mapping[str, str] | None = None) -> GoblinCo
             try:
                 sections[section][key] = spec_key.type.parse(environ[variable], ctx)
             except BadValue as exc:
+                shown = describe_value(key, environ[variable])
                 raise ConfigError(
-                    f"environment variable {variable} = {environ[variable]!r}: expected {exc}"
+                    f"{path}: [{section}] {key} = {shown} (from the environment variable "
+                    f"{variable}): expected {exc}"
                 ) from None
 
     plugins: dict[str, dict[str, Any]] = {}

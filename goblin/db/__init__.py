@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
-AFTER_COMMIT_KEY = "goblin.after_commit"
+TRANSACTION_MANAGER_KEY = "goblin.transaction_manager"
 
 
 def make_engine(url: str) -> Engine:
@@ -39,37 +39,54 @@ def make_engine(url: str) -> Engine:
 
 
 def call_after_commit(dbsession: Session, func: Callable[..., Any], *args: Any) -> None:
-    """Run ``func(*args)`` once ``dbsession``'s transaction commits; never if it rolls back.
+    """Run ``func(*args)`` once ``dbsession``'s transaction has committed; never if it did not.
 
-    For side effects that must not happen for work that is undone: deleting files, sending
-    Celery tasks, sending mail.
+    For side effects that must not happen for undone work: deleting files, sending Celery
+    tasks, sending mail. A failing action is logged; the commit already happened.
     """
-    dbsession.info.setdefault(AFTER_COMMIT_KEY, []).append((func, args))
+    _transaction(dbsession).addAfterCommitHook(_after_commit, args=(func, args))
 
 
-def _run_after_commit(session: Session) -> None:
-    for func, args in session.info.pop(AFTER_COMMIT_KEY, []):
-        try:
-            func(*args)
-        except Exception:
-            log.exception("after-commit action %r failed", func)
+def call_after_abort(dbsession: Session, func: Callable[..., Any], *args: Any) -> None:
+    """Run ``func(*args)`` if ``dbsession``'s transaction is rolled back or fails to commit.
+
+    For undoing side effects made before the commit, such as a file written to the queue.
+    """
+    txn = _transaction(dbsession)
+    txn.addAfterCommitHook(_after_failed_commit, args=(func, args))
+    txn.addAfterAbortHook(_run_quietly, args=(func, args))
 
 
-def _discard_after_commit(session: Session) -> None:
-    session.info.pop(AFTER_COMMIT_KEY, None)
+def _transaction(dbsession: Session):
+    return dbsession.info[TRANSACTION_MANAGER_KEY].get()
+
+
+def _run_quietly(func: Callable[..., Any], args: tuple) -> None:
+    try:
+        func(*args)
+    except Exception:
+        log.exception("transaction hook %r failed", func)
+
+
+def _after_commit(committed: bool, func: Callable[..., Any], args: tuple) -> None:
+    if committed:
+        _run_quietly(func, args)
+
+
+def _after_failed_commit(committed: bool, func: Callable[..., Any], args: tuple) -> None:
+    if not committed:
+        _run_quietly(func, args)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    event.listen(factory, "after_commit", _run_after_commit)
-    event.listen(factory, "after_rollback", _discard_after_commit)
-    return factory
+    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 def get_tm_session(session_factory: sessionmaker, transaction_manager) -> Session:
     """A session joined to ``transaction_manager``: it commits or aborts with it."""
     dbsession = session_factory()
     zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    dbsession.info[TRANSACTION_MANAGER_KEY] = transaction_manager
     return dbsession
 
 

@@ -121,6 +121,35 @@ class LoginSession(Base):
 MEDIA_STATES = ("unprocessed", "processing", "processed", "failed")
 
 
+class Tag(Base):
+    """A tag, identified by its slug; orphans are removed with the last media using them."""
+
+    __tablename__ = "core__tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class MediaTag(Base):
+    """A tag on one entry, with the name as its uploader wrote it."""
+
+    __tablename__ = "core__media_tags"
+    __table_args__ = (UniqueConstraint("tag", "media_entry", name="uq_core__media_tags_tag_entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_entry: Mapped[int] = mapped_column(
+        ForeignKey("core__media_entries.id", ondelete="CASCADE"), index=True
+    )
+    tag: Mapped[int] = mapped_column(ForeignKey("core__tags.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+
+    tag_helper: Mapped[Tag] = relationship(lazy="joined")
+
+    @property
+    def slug(self) -> str:
+        return self.tag_helper.slug
+
+
 class MediaEntry(Base):
     __tablename__ = "core__media_entries"
     __table_args__ = (
@@ -151,6 +180,9 @@ class MediaEntry(Base):
     uploader: Mapped[User] = relationship(back_populates="media_entries")
     files: Mapped[list[MediaFile]] = relationship(
         back_populates="media", cascade="all, delete-orphan", passive_deletes=True
+    )
+    tags: Mapped[list[MediaTag]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="MediaTag.id"
     )
 
     @property

@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, StartupError, CommandError) as exc:
         print(f"gmg: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"gmg: cannot use {exc.filename or 'a file'}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("gmg: interrupted", file=sys.stderr)
         return 130

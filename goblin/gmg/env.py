@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from goblin.config.configure import DEFAULT_CANDIDATES, configure
+from goblin.config.loader import find_config_file, load_config
 from goblin.startup import check_database
 
 
@@ -27,7 +28,9 @@ class CommandEnv:
     def registry(self, *, check_db: bool = True):
         """The configured registry; with ``check_db`` the schema must be current."""
         if self._registry is None:
-            config = configure({"config": " ".join(self.candidates())})
+            # The path itself, not a space-separated list: a folder name may hold spaces.
+            path = find_config_file(self.candidates())
+            config = configure(goblin_config=load_config(path))
             config.make_wsgi_app()
             self._registry = config.registry
         if check_db:

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import goblin.media_types.image.models  # noqa: F401 - registers image__mediadata
 from goblin.db.models import Base
 
 config = context.config

@@ -4,3 +4,7 @@
 def includeme(config) -> None:
     config.include(".root")
     config.include(".errors")
+    config.include(".submit")
+    config.include(".user_pages")
+    config.include(".media")
+    config.include(".tags")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
-from pyramid.httpexceptions import HTTPException, HTTPForbidden
+from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPFound, HTTPTemporaryRedirect
+from pyramid.interfaces import IRoutesMapper
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
@@ -19,13 +20,41 @@ def _render(request, status: int, template: str, **values):
     return response
 
 
-@notfound_view_config(append_slash=True)
+def _slash_route_matches(request) -> bool:
+    """True if the path with a slash appended matches a page route.
+
+    Static views (route names starting with ``__``) match any path, so they are left out:
+    otherwise every missing static or media file would first redirect to ``name.css/``.
+    """
+    path = request.path_info
+    mapper = request.registry.queryUtility(IRoutesMapper)
+    if mapper is None or path.endswith("/"):
+        return False
+    return any(
+        not route.name.startswith("__") and route.match(path + "/") is not None
+        for route in mapper.get_routes()
+    )
+
+
+@notfound_view_config()
 def not_found(exc, request):
+    if _slash_route_matches(request):
+        query = f"?{request.query_string}" if request.query_string else ""
+        # path_url is percent-encoded: a Location header must be plain ASCII.
+        return HTTPTemporaryRedirect(location=request.path_url + "/" + query)
     return _render(request, 404, "404.html")
 
 
 @forbidden_view_config()
 def forbidden(exc: HTTPForbidden, request):
+    """Anonymous visitors are sent to log in (and back); members see a 403 page."""
+    if (
+        request.user is None
+        and request.method == "GET"
+        and request.registry.hooks.callables("authentication")
+    ):
+        login = request.route_url("auth.login", _query={"next": request.path_qs})
+        return HTTPFound(location=login)
     return _render(request, 403, "403.html", reason=None)
 
 

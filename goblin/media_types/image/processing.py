@@ -1,0 +1,220 @@
+"""Image processing: sniffing, and the ``initial`` and ``resize`` processors.
+
+Speed: a JPEG is decoded once, at the smallest scale that still covers the medium size
+(Pillow's draft mode decodes at 1/2, 1/4 or 1/8 scale inside libjpeg), and every
+derivative is made from that one decode, the thumbnail from the medium. Safety: the
+pixel count is checked from the header before any decode, so a decompression bomb never
+reaches memory; truncated or corrupt files end as a failure with a reason.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from goblin.processing import BadMediaFail, ProcessingContext
+
+#: Pillow format -> extension the original is stored with.
+FORMAT_EXTENSIONS = {
+    "JPEG": "jpg",
+    "MPO": "jpg",
+    "PNG": "png",
+    "GIF": "gif",
+    "TIFF": "tiff",
+    "WEBP": "webp",
+    "HEIF": "heic",
+    "AVIF": "avif",
+}
+#: Formats every browser shows: an original in another format always gets a medium.
+BROWSER_FORMATS = {"JPEG", "MPO", "PNG", "GIF", "WEBP", "AVIF"}
+FILTERS = {
+    "NEAREST": Image.Resampling.NEAREST,
+    "BILINEAR": Image.Resampling.BILINEAR,
+    "BICUBIC": Image.Resampling.BICUBIC,
+    "LANCZOS": Image.Resampling.LANCZOS,
+}
+DAMAGED = "The image file is damaged or incomplete and could not be read."
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    medium: tuple[int, int]
+    thumb: tuple[int, int]
+    resample: Image.Resampling
+    quality: int
+    max_pixels: int
+
+
+def sniff(path: str) -> bool:
+    """True when Pillow recognises the file as one of the supported raster formats."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                return image.format in FORMAT_EXTENSIONS
+    except Image.DecompressionBombError:
+        return True  # an image, and processing will refuse it with a clear reason
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+
+
+def settings_for(ctx: ProcessingContext) -> ImageSettings:
+    from goblin.plugins import get_plugin_config
+
+    goblin_config = ctx.registry.goblin_config
+    options = get_plugin_config(ctx.registry, "goblin.media_types.image")
+    medium = goblin_config["media:medium"]
+    thumb = goblin_config["media:thumb"]
+    size = ctx.options.get("size")
+    thumb_size = ctx.options.get("thumb_size")
+    return ImageSettings(
+        medium=tuple(size) if size else (medium["max_width"], medium["max_height"]),
+        thumb=tuple(thumb_size) if thumb_size else (thumb["max_width"], thumb["max_height"]),
+        resample=FILTERS[(ctx.options.get("filter") or options["resize_filter"]).upper()],
+        quality=int(ctx.options.get("quality") or options["quality"]),
+        max_pixels=int(options["max_pixels"]),
+    )
+
+
+def _too_large(width: int, height: int, limit: int) -> BadMediaFail:
+    return BadMediaFail(
+        f"The image is {width} x {height} pixels ({width * height / 1e6:.1f} megapixels); "
+        f"this site accepts images of at most {limit / 1e6:.1f} megapixels.",
+        width=width,
+        height=height,
+    )
+
+
+def _web_mode(image: Image.Image) -> Image.Image:
+    """RGB, or RGBA when the image has transparency."""
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    if has_alpha:
+        return image if image.mode == "RGBA" else image.convert("RGBA")
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _save(image: Image.Image, ctx: ProcessingContext, stem: str, quality: int, icc) -> tuple:
+    """Save without any EXIF or text metadata; JPEG unless there is transparency."""
+    if image.mode == "RGBA":
+        filename = f"{stem}.png"
+        image.save(ctx.workbench_path(filename), "PNG", icc_profile=icc)
+    else:
+        filename = f"{stem}.jpg"
+        image.save(ctx.workbench_path(filename), "JPEG", quality=quality, icc_profile=icc)
+    return filename, image.size
+
+
+def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) -> tuple:
+    """Open, check, draft-decode and orient; return (image, format, original size, exif, gps)."""
+    from goblin.media_types.image.exif import read_exif, read_gps
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            source = Image.open(path)
+    except Image.DecompressionBombError:
+        raise BadMediaFail(
+            "The image is larger than this site accepts "
+            f"({settings.max_pixels / 1e6:.1f} megapixels at most)."
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise BadMediaFail(DAMAGED) from None
+    with source:
+        width, height = source.size
+        if width * height > settings.max_pixels:
+            raise _too_large(width, height, settings.max_pixels)
+        image_format = source.format
+        try:
+            tags = read_exif(source)
+            gps = read_gps(source)
+        except Exception:  # EXIF is a bonus: a broken block never fails the upload
+            tags, gps = {}, None
+        try:
+            if image_format in ("JPEG", "MPO"):
+                side = max(draft_box)
+                source.draft("RGB" if source.mode != "CMYK" else "CMYK", (side, side))
+            source.seek(0)
+            source.load()
+            oriented = ImageOps.exif_transpose(source)
+        except Image.DecompressionBombError:
+            raise _too_large(width, height, settings.max_pixels) from None
+        except (OSError, SyntaxError, ValueError, EOFError):
+            raise BadMediaFail(DAMAGED) from None
+        # A CMYK or greyscale profile would be wrong on the RGB derivatives.
+        icc = source.info.get("icc_profile") if source.mode in ("RGB", "RGBA") else None
+    return _web_mode(oriented), image_format, (width, height), tags, gps, icc
+
+
+def process_initial(ctx: ProcessingContext) -> None:
+    """Keep the original; make medium (when useful) and thumb; read EXIF and GPS."""
+    from goblin.media_types.image.exif import read_original_date
+
+    settings = settings_for(ctx)
+    source_path = ctx.fetch_original()
+    image, image_format, size, tags, gps, icc = decode(
+        source_path, settings, draft_box=settings.medium
+    )
+    rotated = tags.get("Orientation", 1) not in (1, None)
+    needs_medium = (
+        size[0] > settings.medium[0]
+        or size[1] > settings.medium[1]
+        or rotated
+        or image_format not in BROWSER_FORMATS
+    )
+    base = image
+    if needs_medium:
+        medium = image.copy()
+        medium.thumbnail(settings.medium, settings.resample, reducing_gap=3.0)
+        filename, (width, height) = _save(medium, ctx, "medium", settings.quality, icc)
+        ctx.add_output("medium", ctx.workbench_path(filename), filename, width=width, height=height)
+        base = medium
+    thumb = base.copy()
+    thumb.thumbnail(settings.thumb, settings.resample, reducing_gap=3.0)
+    filename, (width, height) = _save(thumb, ctx, "thumb", settings.quality, icc)
+    ctx.add_output("thumb", ctx.workbench_path(filename), filename, width=width, height=height)
+
+    extension = FORMAT_EXTENSIONS[image_format]
+    ctx.add_output("original", source_path, f"original.{extension}", width=size[0], height=size[1])
+    ctx.data = {
+        "width": size[0],
+        "height": size[1],
+        "exif": tags,
+        "gps": gps,
+        "original_date": read_original_date(tags),
+    }
+
+
+def process_resize(ctx: ProcessingContext) -> None:
+    """Remake ``medium`` or ``thumb`` (ctx.options["file"]) from the published original."""
+    settings = settings_for(ctx)
+    which = ctx.options.get("file", "thumb")
+    if which not in ("medium", "thumb"):
+        raise BadMediaFail(f"resize makes medium or thumb, not {which!r}")
+    box = settings.medium if which == "medium" else settings.thumb
+    source_path = ctx.fetch_original()
+    image, _format, _size, _tags, _gps, icc = decode(source_path, settings, draft_box=box)
+    image.thumbnail(box, settings.resample, reducing_gap=3.0)
+    filename, (width, height) = _save(image, ctx, which, settings.quality, icc)
+    ctx.add_output(which, ctx.workbench_path(filename), filename, width=width, height=height)
+
+
+def save_data(dbsession, entry, data: dict) -> None:
+    """Store the image's dimensions, EXIF and GPS in image__mediadata."""
+    from goblin.media_types.image.models import ImageData
+
+    if not data:
+        return
+    row = dbsession.get(ImageData, entry.id) or ImageData(media_entry=entry.id)
+    gps = data.get("gps") or {}
+    row.width = data.get("width")
+    row.height = data.get("height")
+    row.exif_all = data.get("exif") or None
+    row.latitude = gps.get("latitude")
+    row.longitude = gps.get("longitude")
+    row.altitude = gps.get("altitude")
+    row.original_date = data.get("original_date")
+    dbsession.add(row)
