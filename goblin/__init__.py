@@ -7,6 +7,8 @@ import sys
 
 def main(global_config, **settings):
     """Build the WSGI app from paste.ini's [app:main]; a config problem exits with one line."""
+    from pyramid.exceptions import ConfigurationError
+
     from goblin.config.configure import configure
     from goblin.config.loader import ConfigError
     from goblin.startup import StartupError, check_database
@@ -17,6 +19,11 @@ def main(global_config, **settings):
         check_database(config.registry)
     except (ConfigError, StartupError) as exc:
         print(f"goblin: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except ConfigurationError as exc:
+        # Pyramid's own start-up errors (two plugins adding one route name...) span several
+        # lines: say it on one, naming the files and lines involved.
+        print(f"goblin: {' '.join(str(exc).split())}", file=sys.stderr)
         raise SystemExit(1) from None
     except OSError as exc:
         # A data folder that cannot be created or read: say which, without a traceback.

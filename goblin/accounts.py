@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from goblin.db.models import Privilege, User
@@ -91,19 +91,40 @@ def create_user(
     registry, dbsession: Session, *, username: str, email: str, password: str, privileges
 ) -> User:
     """Validate, refuse duplicates, hash the password and add the user with ``privileges``."""
+    check_password(password)
+    return create_user_with_hash(
+        dbsession,
+        username=username,
+        email=email,
+        pw_hash=lambda: hash_password(registry, password),
+        privileges=privileges,
+    )
+
+
+def create_user_with_hash(
+    dbsession: Session, *, username: str, email: str, pw_hash, privileges
+) -> User:
+    """Like create_user, for a password already hashed (``pw_hash`` may be a callable that
+    hashes on demand, so a refused duplicate costs no hashing)."""
     username = check_username(normalize_username(username))
     email = check_email(normalize_email(email))
-    check_password(password)
     if dbsession.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError("Sorry, a user with that name already exists.")
     taken = select(User.id).where(func.lower(User.email) == email.lower())
     if dbsession.scalar(taken) is not None:
         raise AccountError("Sorry, a user with that email address already exists.")
-    user = User(username=username, email=email, pw_hash=hash_password(registry, password))
+    user = User(username=username, email=email, pw_hash=pw_hash() if callable(pw_hash) else pw_hash)
     dbsession.add(user)
     grant(dbsession, user, privileges)
     dbsession.flush()
     return user
+
+
+def end_all_sessions(dbsession: Session, user: User) -> None:
+    """Log ``user`` out everywhere (after a password change or reset)."""
+    from goblin.db.models import LoginSession
+
+    dbsession.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
 def delete_user(registry, dbsession: Session, user: User) -> None:

@@ -25,6 +25,8 @@ def _worker_app():
     except (ConfigError, StartupError) as exc:
         print(f"goblin: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
+    # Worker processes are forked from this one: they must not share its pooled connections.
+    config.registry.dbengine.dispose()
     return config.registry.celery_app
 
 

@@ -73,5 +73,11 @@ class HookRegistry:
         return list(self._template_hooks.get(name, ()))
 
 
+def add_template_hook(config, name: str, templates: str | Iterable[str]) -> None:
+    """Configurator directive: render ``templates`` where ``{% template_hook(name) %}`` is."""
+    config.registry.hooks.register_template_hooks({name: templates})
+
+
 def includeme(config) -> None:
     config.registry.hooks = HookRegistry()
+    config.add_directive("add_template_hook", add_template_hook)

@@ -80,5 +80,57 @@ def make_mailer(settings: dict) -> Mailer:
     return SMTPMailer(settings)
 
 
+SEND_MAIL_TASK = "goblin.send_mail"
+
+
+def send_mail(registry, dbsession, to: str, subject: str, body: str) -> None:
+    """Send a message once ``dbsession``'s transaction commits, without blocking the page.
+
+    The debug mailer logs at once. Otherwise the message goes to the Celery worker (which
+    retries on SMTP errors) or, when processing is eager or the broker is unreachable, to
+    a background thread of this process.
+    """
+    from goblin.db import call_after_commit
+
+    call_after_commit(dbsession, deliver, registry, to, subject, body)
+
+
+def deliver(registry, to: str, subject: str, body: str) -> None:
+    mailer = registry.mailer
+    if isinstance(mailer, DebugMailer):
+        mailer.send(to, subject, body)
+        return
+    celery_app = registry.celery_app
+    if not celery_app.conf.task_always_eager:
+        try:
+            celery_app.tasks[SEND_MAIL_TASK].apply_async(args=[to, subject, body], retry=False)
+            return
+        except Exception as exc:
+            log.warning("mail to %s: broker unreachable (%s); sending from this process", to, exc)
+    registry.mail_executor.submit(send_logged, mailer, to, subject, body)
+
+
+def send_logged(mailer: Mailer, to: str, subject: str, body: str) -> None:
+    try:
+        mailer.send(to, subject, body)
+    except Exception:
+        log.exception("mail to %s (%s) could not be sent", to, subject)
+
+
+def send_mail_task(task, to: str, subject: str, body: str) -> None:
+    """Celery task: send one message, retrying with back-off when the server fails."""
+    try:
+        task.app.goblin_registry.mailer.send(to, subject, body)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise task.retry(
+            exc=exc, countdown=min(3600, 30 * 2**task.request.retries), max_retries=8
+        ) from None
+
+
 def includeme(config) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
     config.registry.mailer = make_mailer(config.registry.goblin_config.mediagoblin)
+    config.registry.mail_executor = ThreadPoolExecutor(
+        max_workers=2, thread_name_prefix="goblin-mail"
+    )

@@ -6,7 +6,7 @@ Principals (see goblin.security): ``user:<id>`` for the logged-in user and
 
 from __future__ import annotations
 
-from pyramid.authorization import ALL_PERMISSIONS, Allow, Everyone
+from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Everyone
 from pyramid.httpexceptions import HTTPNotFound
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,6 +22,9 @@ class RootFactory:
     __acl__ = [
         ADMIN,
         (Allow, "privilege:uploader", "upload"),
+        (Allow, "privilege:moderator", "moderate"),
+        # Even an account that is not verified yet may fix its email or password.
+        (Allow, Authenticated, "edit_account"),
         (Allow, Everyone, "view"),
     ]
 

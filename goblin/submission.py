@@ -165,7 +165,9 @@ def submit_media(
     set_tags(dbsession, entry, parsed_tags)
 
     # The uploader's filename never becomes a path: only a cleaned extension survives.
-    queued = ["media_entries", str(entry.id), "upload" + clean_component(extension.lower())[:12]]
+    suffix = extension.lower().lstrip(".")
+    queued_name = f"upload.{clean_component(suffix)[:12]}" if suffix else "upload"
+    queued = ["media_entries", str(entry.id), queued_name]
     registry.queue_store.copy_local_to_storage(local_path, queued)
     call_after_abort(dbsession, registry.queue_store.delete_file, queued)
     entry.queued_media_file = "/".join(queued)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from jinja2 import nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
@@ -54,7 +56,12 @@ def add_globals(event: BeforeRender) -> None:
     event.setdefault("flash_messages", lambda: flash_messages(request))
     event.setdefault("static_url", lambda path: request.static_url(f"goblin:static/{path}"))
     event.setdefault("hooks", request.registry.hooks)
-    request.registry.hooks.transform("template_context_prerender", event)
+    event.setdefault("plugin_static_url", request.plugin_static_url)
+    # Upstream renders whatever the hook returns; a plugin that builds a new dict instead
+    # of changing the one it was given must not lose its changes.
+    context = request.registry.hooks.transform("template_context_prerender", event)
+    if context is not event and isinstance(context, Mapping):
+        event.update(context)
 
 
 def includeme(config) -> None:

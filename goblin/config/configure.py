@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,10 +14,26 @@ from goblin.config.loader import ConfigError, GoblinConfig, find_config_file, lo
 DEFAULT_CANDIDATES = ("mediagoblin_local.ini", "mediagoblin.ini")
 
 
+def split_config_list(value: str) -> list[str]:
+    """paste.ini's ``config`` value as a list of paths.
+
+    Whitespace separates the paths, but ``%(here)s`` is not quoted and a folder name may
+    hold spaces: then the paths are split after each ``.ini`` instead.
+    """
+    value = value.strip()
+    if os.path.isfile(value):
+        return [value]
+    words = value.split()
+    if any(os.path.isfile(word) for word in words):
+        return words
+    pieces = re.split(r"(?<=\.ini)\s+", value)
+    return pieces if all(piece.endswith(".ini") for piece in pieces) else words
+
+
 def config_candidates(settings: Mapping[str, Any], environ: Mapping[str, str]) -> list[str]:
     """Where to look for mediagoblin.ini: paste's ``config``, MEDIAGOBLIN_CONFIG, then cwd."""
     if settings.get("config"):
-        return str(settings["config"]).split()
+        return split_config_list(str(settings["config"]))
     if environ.get("MEDIAGOBLIN_CONFIG"):
         return [environ["MEDIAGOBLIN_CONFIG"]]
     return list(DEFAULT_CANDIDATES)
@@ -48,6 +65,7 @@ def configure(
     config.include("goblin.session")
     config.include("goblin.security")
     config.include("goblin.mail")
+    config.include("goblin.ratelimit")
     config.include("goblin.templating")
     config.include("goblin.tweens")
     config.include("goblin.static")

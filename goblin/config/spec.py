@@ -12,12 +12,14 @@ from typing import Any
 
 from goblin.config.types import (
     Boolean,
+    Choice,
     DatabaseURL,
     Email,
     Integer,
     Number,
     Optional,
     Path,
+    Rate,
     String,
     StringList,
     Type,
@@ -52,7 +54,14 @@ MEDIAGOBLIN: Spec = {
     "email_smtp_port": Key(Integer(0, 65535), 0, "SMTP port; 0 means the protocol default."),
     "email_smtp_user": Key(Optional(String()), None, "SMTP user name."),
     "email_smtp_pass": Key(Optional(String()), None, "SMTP password."),
-    "allow_registration": Key(Boolean(), False, "Let visitors create accounts."),
+    "allow_registration": Key(
+        Boolean(), False, "Let visitors create accounts (same as registration_mode = open)."
+    ),
+    "registration_mode": Key(
+        Optional(Choice("closed", "open", "approval", "invitation")),
+        None,
+        "closed, open, approval or invitation; unset follows allow_registration.",
+    ),
     "tags_max_length": Key(Integer(1), 255, "Longest tag accepted."),
     "allow_comments": Key(Boolean(), True, "Let members comment."),
     "comments_ascending": Key(Boolean(), True, "Oldest comment first."),
@@ -132,6 +141,15 @@ CELERY: Spec = {
     "CELERY_IMPORTS": Key(StringList(), [], "Extra task modules to import."),
 }
 
+RATELIMIT: Spec = {
+    "backend": Key(Choice("database", "redis"), "database", "Where counters live."),
+    "redis_url": Key(String(False), "redis://127.0.0.1:6379/0", "Redis server for counters."),
+    "login": Key(Rate(), "15/5m", "Login attempts per address and per account."),
+    "registration": Key(Rate(), "2/5m", "Registrations per address."),
+    "password_reset": Key(Rate(), "5/1h", "Password reset requests per address and account."),
+    "mail": Key(Rate(), "5/1h", "Other mail-sending forms per address and account."),
+}
+
 JINJA2: Spec = {
     "extensions": Key(StringList(), [], "Extra Jinja2 extensions (dotted names)."),
 }
@@ -144,6 +162,7 @@ SECTIONS: dict[str, Spec] = {
     "media:medium": _media_size(640),
     "media:thumb": _media_size(180),
     "celery": CELERY,
+    "ratelimit": RATELIMIT,
     "jinja2": JINJA2,
 }
 

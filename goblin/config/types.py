@@ -172,6 +172,28 @@ class DatabaseURL(Type):
         return text
 
 
+class Rate(Type):
+    """``N/period`` such as ``15/5m`` (s, m, h, d) -> (N, seconds); ``off`` -> None."""
+
+    expected = "a rate such as 15/5m (count per s, m, h or d), or off"
+    UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+    def parse(self, raw: Any, ctx: ParseContext) -> tuple[int, int] | None:
+        text = self._text(raw).lower().replace(" ", "")
+        if text in ("off", "none", "0"):
+            return None
+        count, _, period = text.partition("/")
+        try:
+            number = int(count)
+            unit = period[-1:] if period[-1:] in self.UNITS else "s"
+            amount = int(period[:-1] if period[-1:] in self.UNITS else period or "x")
+        except ValueError:
+            raise BadValue(self.expected) from None
+        if number < 1 or amount < 1:
+            raise BadValue(self.expected)
+        return number, amount * self.UNITS[unit]
+
+
 class Email(Type):
     expected = "an email address"
 

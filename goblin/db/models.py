@@ -175,6 +175,8 @@ class MediaEntry(Base):
     fail_metadata: Mapped[dict[str, Any] | None]
     queued_media_file: Mapped[str | None] = mapped_column(String(1024))
     queued_task_id: Mapped[str | None] = mapped_column(String(64))
+    #: When the broker accepted the processing task; None while it still has to be sent.
+    task_sent_at: Mapped[dt.datetime | None]
     media_metadata: Mapped[dict[str, Any] | None]
 
     uploader: Mapped[User] = relationship(back_populates="media_entries")
@@ -211,3 +213,49 @@ class MediaFile(Base):
 
     # The relationship attribute is named differently from the FK column (upstream's name).
     media: Mapped[MediaEntry] = relationship(back_populates="files")
+
+
+class RegistrationRequest(Base):
+    """An application for an account on a site in ``approval`` registration mode."""
+
+    __tablename__ = "core__registration_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(30), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    pw_hash: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: pending, approved or refused.
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("core__users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[dt.datetime | None]
+
+
+class Invitation(Base):
+    """A single-use link that lets one person register on an ``invitation`` site."""
+
+    __tablename__ = "core__invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("core__users.id", ondelete="SET NULL")
+    )
+    created: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires: Mapped[dt.datetime]
+    note: Mapped[str] = mapped_column(String(255), default="")
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("core__users.id", ondelete="SET NULL"))
+    used_at: Mapped[dt.datetime | None]
+
+
+class RateLimitCounter(Base):
+    """One fixed-window counter of the database rate-limit backend."""
+
+    __tablename__ = "core__rate_limits"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_end: Mapped[dt.datetime] = mapped_column(index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

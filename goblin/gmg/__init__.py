@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 
 from goblin.config.loader import ConfigError
-from goblin.gmg import dbupdate, shell, users
+from goblin.gmg import dbupdate, invite, media, reprocess, shell, users, worker
 from goblin.gmg.env import CommandEnv, CommandError
 from goblin.startup import StartupError
 
-SUBCOMMANDS = (dbupdate, users, shell)
+SUBCOMMANDS = (dbupdate, users, shell, media, worker, invite, reprocess)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # Only subcommands that pass arguments on (``gmg celery``) accept unknown ones.
+    args, extra_args = parser.parse_known_args(argv)
+    if extra_args and not getattr(args, "accepts_extra_args", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra_args)}")
+    args.extra_args = extra_args
     env = CommandEnv(args.conf_file)
     try:
         return args.func(args, env) or 0

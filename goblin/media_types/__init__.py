@@ -114,8 +114,12 @@ class MediaTypeRegistry:
 
 def add_media_type(config, media_type: MediaType) -> None:
     """Configurator directive: register ``media_type`` for the plugin being included."""
-    owner = config.package_name
-    config.registry.media_types.add(media_type, owner)
+    from goblin.plugins import plugin_owner
+
+    try:
+        config.registry.media_types.add(media_type, plugin_owner(config))
+    except ConfigError as exc:
+        raise ConfigError(f"{config.registry.goblin_config.path}: [plugins]: {exc}") from None
 
 
 def includeme(config) -> None:

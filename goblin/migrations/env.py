@@ -4,6 +4,7 @@ from alembic import context
 
 import goblin.media_types.image.models  # noqa: F401 - registers image__mediadata
 from goblin.db.models import Base
+from goblin.plugins.captcha import models as _captcha_models  # noqa: F401 - captcha__challenges
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -4,6 +4,10 @@ A plugin module may have ``config_spec`` (key -> goblin.config.spec.Key) for its
 a ``hooks`` dict, and ``includeme(config)`` for routes, views, templates and static files.
 Its validated options are at ``registry.plugin_configs[module_name]``. Upstream names
 (``mediagoblin.plugins.X``, ``mediagoblin.media_types.X``) resolve to goblin's own X.
+
+Directives for a plugin's ``includeme``: ``config.add_plugin_static(name, spec)`` (here),
+``config.add_template_hook(name, template)`` (goblin.hooks) and
+``config.add_media_type(media_type)`` (goblin.media_types).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import importlib
 
 from goblin.config.loader import ConfigError, validate_options
 from goblin.config.types import ParseContext
+from goblin.static import DAY, _view_name
 
 UPSTREAM_PREFIXES = {
     "mediagoblin.plugins.": "goblin.plugins.",
@@ -30,6 +35,51 @@ def resolve_plugin_name(name: str) -> str:
 def get_plugin_config(registry, name: str) -> dict:
     """The validated options of plugin ``name`` ({} when it is not enabled)."""
     return registry.plugin_configs.get(resolve_plugin_name(name), {})
+
+
+def plugin_owner(config) -> str:
+    """How start-up errors name the plugin whose ``includeme`` is running: ``[[name]]``.
+
+    Outside plugin loading (core code), the including package's name.
+    """
+    loading = getattr(config.registry, "loading_plugin", None)
+    return f"[[{loading}]]" if loading else config.package_name
+
+
+def add_plugin_static(config, name: str, path: str) -> None:
+    """Configurator directive: serve ``path`` (``package:static`` or a folder) at
+    ``plugin_web_path`` + ``name`` (``/plugin_static/<name>/``), cached for a day.
+
+    Two plugins claiming one ``name`` stop start-up with one line naming both.
+    """
+    registry = config.registry
+    goblin_config = registry.goblin_config
+    claimed = registry.plugin_statics
+    owner = plugin_owner(config)
+    if name in claimed:
+        raise ConfigError(
+            f"{goblin_config.path}: [plugins]: the plugin static name {name!r} is claimed "
+            f"by both {claimed[name][0]} and {owner}"
+        )
+    if not name or "/" in name:
+        raise ConfigError(
+            f"{goblin_config.path}: [plugins]: {owner} asks for the plugin static name "
+            f"{name!r}; expected a name without slashes"
+        )
+    # Absolute, so plugin_static_url resolves it the same from any module.
+    spec = config.absolute_asset_spec(path).rstrip("/")
+    claimed[name] = (owner, spec)
+    web_path = goblin_config.mediagoblin["plugin_web_path"] + name
+    config.add_static_view(_view_name(web_path), spec, cache_max_age=DAY)
+
+
+def plugin_static_url(request, name: str, path: str) -> str:
+    """The URL of ``path`` inside the static folder plugin static ``name`` serves."""
+    try:
+        folder = request.registry.plugin_statics[name][1]
+    except KeyError:
+        raise ValueError(f"no plugin serves static files named {name!r}") from None
+    return request.static_url(f"{folder}/{path.lstrip('/')}")
 
 
 def load_plugins(config) -> None:
@@ -53,9 +103,16 @@ def load_plugins(config) -> None:
         )
         registry.hooks.register(getattr(module, "hooks", {}))
         if hasattr(module, "includeme"):
-            config.include(module)
+            registry.loading_plugin = name
+            try:
+                config.include(module)
+            finally:
+                registry.loading_plugin = None
     registry.hooks.runall("setup")
 
 
 def includeme(config) -> None:
+    config.registry.plugin_statics = {}
+    config.add_directive("add_plugin_static", add_plugin_static)
+    config.add_request_method(plugin_static_url, "plugin_static_url")
     load_plugins(config)

@@ -83,7 +83,13 @@ class ProcessingContext:
         return os.path.join(self.workbench, filename)
 
     def fetch_original(self) -> str:
-        """A local copy of the original: the queued upload, or the published original."""
+        """A local file holding the original: the queued upload, or the published original.
+
+        The path is for reading only. A store with files on this machine (one whose
+        ``get_local_path`` gives a path) is read in place, which saves copying a large
+        photo before every processing run; any other store's file is copied into the
+        workbench.
+        """
         from goblin.storage import StorageError, copy_locally
 
         if self.entry.queued_media_file:
@@ -92,6 +98,16 @@ class ProcessingContext:
             store, path = self.registry.public_store, self.entry.existing_files["original"]
         else:
             raise ProcessFileNotFound()
+        get_local_path = getattr(store, "get_local_path", None)
+        if get_local_path is not None:
+            try:
+                in_place = get_local_path(path)
+            except StorageError:
+                raise ProcessFileNotFound() from None
+            if in_place is not None:
+                if not os.path.isfile(in_place):
+                    raise ProcessFileNotFound()
+                return in_place
         local = self.workbench_path("source" + os.path.splitext(path[-1])[1])
         try:
             copy_locally(store, path, local)

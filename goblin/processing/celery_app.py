@@ -9,12 +9,18 @@ be run again.
 from __future__ import annotations
 
 import logging
+import os
 
 from celery import Celery
+
+from goblin.mail import SEND_MAIL_TASK, send_mail_task
 
 log = logging.getLogger(__name__)
 
 PROCESS_MEDIA_TASK = "goblin.process_media"
+RESEND_TASK = "goblin.resend_unsent"
+GARBAGE_TASK = "goblin.collect_garbage"
+RESEND_INTERVAL = 60.0
 
 #: MediaGoblin's old-style [celery] keys -> Celery 5 setting names.
 SETTING_NAMES = {
@@ -70,12 +76,41 @@ def process_media_task(task, entry_id: int, action: str = "initial", options=Non
     return process_entry(task.app.goblin_registry, entry_id, action, options)
 
 
+def resend_unsent_task(task) -> list[int]:
+    from goblin.processing.maintenance import resend_unsent
+
+    return resend_unsent(task.app.goblin_registry)
+
+
+def collect_garbage_task(task) -> list[int]:
+    from goblin.processing.maintenance import collect_garbage
+
+    return collect_garbage(task.app.goblin_registry)
+
+
+def beat_schedule(goblin_config) -> dict:
+    """The periodic tasks of this instance (run by ``celery worker -B`` / ``gmg celery``)."""
+    schedule = {"goblin-resend-unsent": {"task": RESEND_TASK, "schedule": RESEND_INTERVAL}}
+    minutes = goblin_config.mediagoblin["garbage_collection"]
+    if minutes:
+        schedule["goblin-collect-garbage"] = {"task": GARBAGE_TASK, "schedule": minutes * 60.0}
+    return schedule
+
+
 def make_celery_app(registry) -> Celery:
     goblin_config = registry.goblin_config
     app = Celery(f"goblin:{goblin_config.path}", set_as_current=False)
     app.conf.update(celery_settings(goblin_config.celery))
+    app.conf.beat_schedule = beat_schedule(goblin_config)
+    # Each instance keeps its own beat state beside its own data.
+    app.conf.beat_schedule_filename = os.path.join(
+        goblin_config.data_basedir, "celerybeat-schedule"
+    )
     app.goblin_registry = registry
     app.task(name=PROCESS_MEDIA_TASK, bind=True, ignore_result=True)(process_media_task)
+    app.task(name=RESEND_TASK, bind=True, ignore_result=True)(resend_unsent_task)
+    app.task(name=GARBAGE_TASK, bind=True, ignore_result=True)(collect_garbage_task)
+    app.task(name=SEND_MAIL_TASK, bind=True, ignore_result=True, acks_late=True)(send_mail_task)
     return app
 
 

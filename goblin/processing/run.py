@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import shutil
+import sys
 import tempfile
 
 from sqlalchemy import delete
@@ -160,6 +161,9 @@ def process_entry(registry, entry_id: int, action: str = INITIAL, options=None) 
         return "failed"
     except Exception as exc:
         log.exception("media %s: %s crashed", entry_id, action)
+        registry.hooks.runall(
+            "media_processing_crashed", registry, entry_id, action, sys.exc_info()
+        )
         _fail(
             registry,
             entry_id,

@@ -8,3 +8,6 @@ def includeme(config) -> None:
     config.include(".user_pages")
     config.include(".media")
     config.include(".tags")
+    config.include(".account")
+    config.include(".moderation")
+    config.include(".health")

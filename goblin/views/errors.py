@@ -11,6 +11,8 @@ from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
+from goblin.ratelimit import RateLimited
+
 log = logging.getLogger(__name__)
 
 
@@ -55,6 +57,10 @@ def forbidden(exc: HTTPForbidden, request):
     ):
         login = request.route_url("auth.login", _query={"next": request.path_qs})
         return HTTPFound(location=login)
+    user = request.user
+    if user is not None and not user.has_privilege("active"):
+        # Not a lack of rights: the account waits for its email to be verified.
+        return _render(request, 403, "auth/unverified.html")
     return _render(request, 403, "403.html", reason=None)
 
 
@@ -66,6 +72,23 @@ def csrf_failed(exc, request):
         "changed. Please go back, reload the page and try again."
     )
     return _render(request, 403, "403.html", reason=reason)
+
+
+@exception_view_config(RateLimited)
+def rate_limited(exc: RateLimited, request):
+    minutes = max(1, round(exc.retry_after / 60))
+    response = _render(
+        request,
+        429,
+        "error.html",
+        status="429 Too Many Requests",
+        detail=(
+            "You have tried this too many times. Please wait "
+            f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
+        ),
+    )
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @exception_view_config(HTTPException)

@@ -2,17 +2,20 @@
 
 Speed: a JPEG is decoded once, at the smallest scale that still covers the medium size
 (Pillow's draft mode decodes at 1/2, 1/4 or 1/8 scale inside libjpeg), and every
-derivative is made from that one decode, the thumbnail from the medium. Safety: the
+derivative is made from that one decode, the thumbnail from the medium. "Covers" is per
+axis, after the EXIF orientation: a 6000 x 4000 photo needs 640 x 427 for a 640 x 640
+medium, which 1/8 scale (750 x 500) covers. Safety: the
 pixel count is checked from the header before any decode, so a decompression bomb never
 reaches memory; truncated or corrupt files end as a failure with a reason.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from goblin.processing import BadMediaFail, ProcessingContext
 
@@ -97,6 +100,58 @@ def _web_mode(image: Image.Image) -> Image.Image:
     return image if image.mode == "RGB" else image.convert("RGB")
 
 
+#: EXIF orientations that turn the picture a quarter turn (width and height swap).
+TURNED_ORIENTATIONS = (5, 6, 7, 8)
+
+
+def fitted_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The size ``Image.thumbnail(box)`` gives an image of ``size``: aspect kept, never larger.
+
+    Computed from the original's dimensions, so a derivative made from a reduced-scale
+    decode (whose edges are rounded up to whole pixels) has exactly the size a full
+    decode would give.
+    """
+    width, height = size
+    x, y = box
+    if x >= width and y >= height:
+        return size
+    aspect = width / height
+
+    def round_aspect(number: float, key) -> int:
+        return max(min(math.floor(number), math.ceil(number), key=key), 1)
+
+    if x / y >= aspect:
+        x = round_aspect(y * aspect, key=lambda n: abs(aspect - n / y))
+    else:
+        y = round_aspect(x / aspect, key=lambda n: 0 if n == 0 else abs(aspect - x / n))
+    return x, y
+
+
+def draft_size(size: tuple[int, int], box: tuple[int, int], orientation: int) -> tuple[int, int]:
+    """The least decoded size (in the file's own axes) from which a derivative fitting ``box``
+    once oriented can be made without upscaling.
+
+    Only one axis of an aspect-preserving fit fills the box: asking the decoder for the
+    whole box on both axes would decode a landscape photo at up to twice the needed scale.
+    """
+    width, height = size
+    box_width, box_height = box[::-1] if orientation in TURNED_ORIENTATIONS else box
+    if width <= box_width and height <= box_height:
+        return size
+    if width * box_height >= height * box_width:  # the width fills the box
+        return box_width, -(-height * box_width // width)
+    return -(-width * box_height // height), box_height
+
+
+def _resize_to_fit(image: Image.Image, oriented_size, box, resample) -> Image.Image:
+    """``image`` (a decode of the original, maybe reduced) resized as thumbnail(box) would
+    resize the full-size original; the result is a new image when a resize happens."""
+    target = fitted_size(oriented_size, box)
+    if image.size == target:
+        return image
+    return image.resize(target, resample, reducing_gap=3.0)
+
+
 def _save(image: Image.Image, ctx: ProcessingContext, stem: str, quality: int, icc) -> tuple:
     """Save without any EXIF or text metadata; JPEG unless there is transparency."""
     if image.mode == "RGBA":
@@ -109,7 +164,13 @@ def _save(image: Image.Image, ctx: ProcessingContext, stem: str, quality: int, i
 
 
 def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) -> tuple:
-    """Open, check, draft-decode and orient; return (image, format, original size, exif, gps)."""
+    """Open, check, draft-decode and orient.
+
+    Returns (image, format, original size, exif, gps, icc, oriented original size): the
+    image is the decode, oriented, at the least scale from which a derivative fitting
+    ``draft_box`` can be made; the original size is the file's, the oriented original size
+    that of the upright picture.
+    """
     from goblin.media_types.image.exif import read_exif, read_gps
 
     try:
@@ -134,11 +195,18 @@ def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) ->
         except Exception:  # EXIF is a bonus: a broken block never fails the upload
             tags, gps = {}, None
         try:
+            orientation = source.getexif().get(ExifTags.Base.Orientation, 1)
+        except Exception:
+            orientation = 1
+        try:
             if image_format in ("JPEG", "MPO"):
-                side = max(draft_box)
-                source.draft("RGB" if source.mode != "CMYK" else "CMYK", (side, side))
+                source.draft(
+                    "RGB" if source.mode != "CMYK" else "CMYK",
+                    draft_size((width, height), draft_box, orientation),
+                )
             source.seek(0)
             source.load()
+            decoded = source.size
             oriented = ImageOps.exif_transpose(source)
         except Image.DecompressionBombError:
             raise _too_large(width, height, settings.max_pixels) from None
@@ -146,7 +214,12 @@ def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) ->
             raise BadMediaFail(DAMAGED) from None
         # A CMYK or greyscale profile would be wrong on the RGB derivatives.
         icc = source.info.get("icc_profile") if source.mode in ("RGB", "RGBA") else None
-    return _web_mode(oriented), image_format, (width, height), tags, gps, icc
+    # Turned or not as exif_transpose did it (the EXIF reading above only sized the draft).
+    turned = (
+        oriented.size != decoded if decoded[0] != decoded[1] else orientation in TURNED_ORIENTATIONS
+    )
+    oriented_size = (height, width) if turned else (width, height)
+    return _web_mode(oriented), image_format, (width, height), tags, gps, icc, oriented_size
 
 
 def process_initial(ctx: ProcessingContext) -> None:
@@ -155,7 +228,7 @@ def process_initial(ctx: ProcessingContext) -> None:
 
     settings = settings_for(ctx)
     source_path = ctx.fetch_original()
-    image, image_format, size, tags, gps, icc = decode(
+    image, image_format, size, tags, gps, icc, oriented_size = decode(
         source_path, settings, draft_box=settings.medium
     )
     rotated = tags.get("Orientation", 1) not in (1, None)
@@ -165,14 +238,14 @@ def process_initial(ctx: ProcessingContext) -> None:
         or rotated
         or image_format not in BROWSER_FORMATS
     )
-    base = image
+    # Nothing needs the decode or the medium once the next size is made from it, so the
+    # derivatives are made in place rather than from copies.
+    thumb = image
     if needs_medium:
-        medium = image.copy()
-        medium.thumbnail(settings.medium, settings.resample, reducing_gap=3.0)
+        medium = _resize_to_fit(image, oriented_size, settings.medium, settings.resample)
         filename, (width, height) = _save(medium, ctx, "medium", settings.quality, icc)
         ctx.add_output("medium", ctx.workbench_path(filename), filename, width=width, height=height)
-        base = medium
-    thumb = base.copy()
+        thumb = medium
     thumb.thumbnail(settings.thumb, settings.resample, reducing_gap=3.0)
     filename, (width, height) = _save(thumb, ctx, "thumb", settings.quality, icc)
     ctx.add_output("thumb", ctx.workbench_path(filename), filename, width=width, height=height)
@@ -196,8 +269,10 @@ def process_resize(ctx: ProcessingContext) -> None:
         raise BadMediaFail(f"resize makes medium or thumb, not {which!r}")
     box = settings.medium if which == "medium" else settings.thumb
     source_path = ctx.fetch_original()
-    image, _format, _size, _tags, _gps, icc = decode(source_path, settings, draft_box=box)
-    image.thumbnail(box, settings.resample, reducing_gap=3.0)
+    image, _format, _size, _tags, _gps, icc, oriented_size = decode(
+        source_path, settings, draft_box=box
+    )
+    image = _resize_to_fit(image, oriented_size, box, settings.resample)
     filename, (width, height) = _save(image, ctx, which, settings.quality, icc)
     ctx.add_output(which, ctx.workbench_path(filename), filename, width=width, height=height)
 

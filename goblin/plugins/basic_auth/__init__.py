@@ -44,4 +44,10 @@ def includeme(config) -> None:
     config.add_route("auth.login", "/auth/login/")
     config.add_route("auth.logout", "/auth/logout/")
     config.add_route("auth.register", "/auth/register/")
+    config.add_route("auth.forgot_password", "/auth/forgot_password/")
+    config.add_route("auth.forgot_password_verify", "/auth/forgot_password/verify/")
+    config.add_route("edit.password", "/edit/password/")
+    config.registry.hooks.register_template_hooks(
+        {"edit_link": "basic_auth/edit_link.html", "fp_link": "basic_auth/fp_link.html"}
+    )
     config.scan("goblin.plugins.basic_auth.views")

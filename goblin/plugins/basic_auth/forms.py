@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, Form, PasswordField, StringField
+from wtforms import EmailField, Form, PasswordField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from goblin import accounts
@@ -46,5 +46,40 @@ class RegistrationForm(Form):
     )
     password = PasswordField(
         "Password",
+        [InputRequired(message="This field is required."), _rule(accounts.check_password)],
+    )
+
+
+class ApplicationForm(RegistrationForm):
+    """Registration in ``approval`` mode: the applicant says why they want an account."""
+
+    reason = TextAreaField(
+        "Why would you like an account?",
+        [
+            InputRequired(message="Please tell the moderators a little about yourself."),
+            Length(max=2000),
+        ],
+    )
+
+
+class ForgotPasswordForm(Form):
+    username = StringField(
+        "Username or email", [InputRequired(message="This field is required."), Length(max=254)]
+    )
+
+
+class ResetPasswordForm(Form):
+    password = PasswordField(
+        "New password",
+        [InputRequired(message="This field is required."), _rule(accounts.check_password)],
+    )
+
+
+class ChangePasswordForm(Form):
+    old_password = PasswordField(
+        "Old password", [InputRequired(message="This field is required."), Length(max=1024)]
+    )
+    new_password = PasswordField(
+        "New password",
         [InputRequired(message="This field is required."), _rule(accounts.check_password)],
     )
