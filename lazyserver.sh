@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run goblin on its embedded default: SQLite, media processed inside the web process.
 # The first run installs everything into .venv and creates the database and data folder;
-# later runs reuse them. Extra arguments go to pserve, e.g.
+# later runs reuse them. Extra arguments go to pserve, in any order, e.g.
 #   ./lazyserver.sh --server-name=broadcast      # listen on every interface
 #   ./lazyserver.sh http_port=8080               # another port
 set -euo pipefail
@@ -13,4 +13,15 @@ scripts/ensure-venv.sh
 export CELERY_ALWAYS_EAGER=true
 
 .venv/bin/gmg dbupdate
-exec .venv/bin/pserve paste.ini "$@"
+
+# pserve wants its options before any name=value variables: sort them so either order works.
+options=()
+variables=()
+for argument in "$@"; do
+  if [[ "$argument" != -* && "$argument" == *=* ]]; then
+    variables+=("$argument")
+  else
+    options+=("$argument")
+  fi
+done
+exec .venv/bin/pserve "${options[@]}" paste.ini "${variables[@]}"

@@ -45,6 +45,17 @@ def flash_messages(request) -> list[tuple[str, str]]:
     return messages
 
 
+def site_permission(request, name: str):
+    """Whether the visitor holds a site-wide permission (``upload``...), from the root ACL.
+
+    Not from ``request.context``: a member's or an entry's context does not list site-wide
+    permissions, and a 404 raised by a route's context factory leaves no context at all.
+    """
+    from goblin.resources import RootFactory
+
+    return request.has_permission(name, RootFactory(request))
+
+
 def add_globals(event: BeforeRender) -> None:
     request = event.get("request")
     if request is None:
@@ -57,6 +68,7 @@ def add_globals(event: BeforeRender) -> None:
     event.setdefault("static_url", lambda path: request.static_url(f"goblin:static/{path}"))
     event.setdefault("hooks", request.registry.hooks)
     event.setdefault("plugin_static_url", request.plugin_static_url)
+    event.setdefault("site_permission", lambda name: site_permission(request, name))
     # Upstream renders whatever the hook returns; a plugin that builds a new dict instead
     # of changing the one it was given must not lose its changes.
     context = request.registry.hooks.transform("template_context_prerender", event)

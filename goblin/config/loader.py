@@ -107,8 +107,11 @@ def validate_options(
         if key in values:
             continue
         default = entry.default
-        if isinstance(default, str) and "%(" in default:
-            default = entry.type.parse(default % defaults_vars, ctx)
+        if isinstance(default, str):
+            # Defaults go through their type like written values (paths get resolved,
+            # rates parsed...); only they may use %(here)s and %(data_basedir)s.
+            text = default % defaults_vars if "%(" in default else default
+            default = entry.type.parse(text, ctx)
         elif isinstance(default, list):
             default = list(default)
         values[key] = default

@@ -88,7 +88,7 @@ def use_processing(registry, use_celery: bool) -> None:
 def media_path(username: str, slug: str | None, entry_id: int) -> str:
     """The entry's page, ``/u/<user>/m/<slug or id:N>/``."""
     ref = slug or f"id:{entry_id}"
-    return f"/u/{urllib.parse.quote(username)}/m/{urllib.parse.quote(ref)}/"
+    return f"/u/{urllib.parse.quote(username)}/m/{urllib.parse.quote(ref, safe=':')}/"
 
 
 @dataclasses.dataclass

@@ -10,6 +10,7 @@ BANNER = """goblin shell
   registry  the application registry (settings, hooks, mailer...)
   db        a database session: db.commit() to save changes
   models    goblin.db.models (User, MediaEntry, ...)
+  config    the validated mediagoblin.ini (config.mediagoblin["html_title"], ...)
 """
 
 

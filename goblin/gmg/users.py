@@ -81,8 +81,9 @@ def deleteuser(args, env) -> int:
     registry = env.registry()
     with session_scope(registry) as dbsession:
         user = _get_user(dbsession, args.username)
+        name = user.username
         accounts.delete_user(registry, dbsession, user)
-    print(f"User {args.username} and their media deleted.")
+    print(f"User {name} and their media deleted.")
     return 0
 
 

@@ -13,7 +13,10 @@ Start a Celery worker for this instance: the broker (BROKER_URL) and the queue
 (CELERY_DEFAULT_QUEUE) come from mediagoblin.ini's [celery] section, the plugins and
 media types from [plugins], as the web process sees them. Any further arguments go to
 `celery worker` (e.g. --concurrency=2, -n NAME@%h, --loglevel=DEBUG); put `--` first to
-pass --help on. Same as `MEDIAGOBLIN_CONFIG=mediagoblin.ini celery -A goblin.celery worker`.
+pass --help on. The worker also runs Celery beat for the periodic upkeep (re-sending
+uploads the broker missed, garbage collection); give --no-beat to any further worker of
+the same instance. Same as `MEDIAGOBLIN_CONFIG=mediagoblin.ini celery -A goblin.celery
+worker --beat`.
 """
 
 
@@ -31,6 +34,12 @@ def celery_worker(args, env) -> int:
     extra = list(getattr(args, "extra_args", []))
     if extra[:1] == ["--"]:
         extra = extra[1:]
+    # Beat runs the periodic upkeep (re-sending uploads the broker missed, garbage
+    # collection); one beat per instance, so --no-beat for any further workers.
+    if "--no-beat" in extra:
+        extra.remove("--no-beat")
+    elif "-B" not in extra and "--beat" not in extra:
+        extra.insert(0, "--beat")
     try:
         code = app.start(argv=["worker", "--loglevel=INFO", *extra])
     except click.ClickException as exc:

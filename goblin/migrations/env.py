@@ -9,7 +9,7 @@ from goblin.plugins.captcha import models as _captcha_models  # noqa: F401 - cap
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - guard for people running plain `alembic`
-    raise SystemExit("Run migrations with `gmg dbupdate` (or `gmg alembic ...`).")
+    raise SystemExit("Run migrations with `gmg dbupdate`.")
 
 context.configure(
     connection=connection,

@@ -56,15 +56,15 @@ def add_plugin_static(config, name: str, path: str) -> None:
     goblin_config = registry.goblin_config
     claimed = registry.plugin_statics
     owner = plugin_owner(config)
-    if name in claimed:
-        raise ConfigError(
-            f"{goblin_config.path}: [plugins]: the plugin static name {name!r} is claimed "
-            f"by both {claimed[name][0]} and {owner}"
-        )
     if not name or "/" in name:
         raise ConfigError(
             f"{goblin_config.path}: [plugins]: {owner} asks for the plugin static name "
             f"{name!r}; expected a name without slashes"
+        )
+    if name in claimed:
+        raise ConfigError(
+            f"{goblin_config.path}: [plugins]: the plugin static name {name!r} is claimed "
+            f"by both {claimed[name][0]} and {owner}"
         )
     # Absolute, so plugin_static_url resolves it the same from any module.
     spec = config.absolute_asset_spec(path).rstrip("/")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from goblin.db.types import utcnow
@@ -105,13 +106,14 @@ def pow_solved(nonce: str, counter: str, difficulty: int) -> bool:
 class Captcha:
     """The plugin's service, kept on the registry as ``registry.captcha``."""
 
-    def __init__(self, options: dict[str, Any], secret: bytes, engine) -> None:
+    def __init__(self, options: dict[str, Any], secret: bytes, engine: Engine) -> None:
         self.options = options
         self._key = hmac.new(secret, b"goblin.plugins.captcha", hashlib.sha256).digest()
         self._engine = engine
-        self._last_sweep = 0.0
+        self._last_sweep: float | None = None
 
     def answer_hash(self, challenge_id: str, answer: str) -> str:
+        """HMAC-SHA256 (hex), under a key derived from the site secret, of id and answer."""
         message = f"{challenge_id}\x00{answer}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
@@ -119,6 +121,8 @@ class Captcha:
 
     def new_form(self, request) -> CaptchaForm:
         """Issue the challenges for one rendering of the form (request.new_captcha())."""
+        # The page names this visitor's challenges: no cache may keep it or show it again.
+        request.response.cache_control.no_store = True
         self.sweep_expired()
         mode = self.options["mode"]
         alternative = None
@@ -171,14 +175,15 @@ class Captcha:
         request.dbsession.add(challenge)
         return issued
 
-    def sweep_expired(self, *, force: bool = False) -> None:
+    def sweep_expired(self) -> None:
         """Delete expired challenges, at most every SWEEP_INTERVAL seconds per process.
 
         It runs in its own short transaction so the request never holds locks on other
         visitors' rows; a failure (a concurrent sweep, say) is logged and ignored.
         """
         now = time.monotonic()
-        if not force and now - self._last_sweep < SWEEP_INTERVAL:
+        last = self._last_sweep
+        if last is not None and now - last < SWEEP_INTERVAL:
             return
         self._last_sweep = now
         try:
