@@ -49,23 +49,29 @@ def send_password_reset(request, user: User) -> None:
     )
 
 
-def send_email_change(request, user: User, new_email: str) -> None:
-    token = tokens.make_token(
-        request.registry, tokens.CHANGE_EMAIL, {"user": user.id, "email": new_email}
-    )
-    link = request.route_url("edit.verify_email", _query={"token": token})
-    body = (
-        f"Hi {user.username},\n\n"
-        f"to use this address for your account on {_site(request)}, open this link:\n\n"
-        f"{link}\n\nThe link works for ten days.\n"
-    )
-    send_mail(
-        request.registry,
-        request.dbsession,
-        new_email,
-        f"{_site(request)}: confirm your new email address",
-        body,
-    )
+def send_email_change(request, user: User, new_email: str, *, send_link: bool = True) -> None:
+    """The confirmation link to ``new_email`` and a notice to the current address.
+
+    With ``send_link`` false (the address belongs to another account) only the notice goes
+    out: the member's own mailbox sees the same either way, so it reveals no accounts.
+    """
+    if send_link:
+        token = tokens.make_token(
+            request.registry, tokens.CHANGE_EMAIL, {"user": user.id, "email": new_email}
+        )
+        link = request.route_url("edit.verify_email", _query={"token": token})
+        body = (
+            f"Hi {user.username},\n\n"
+            f"to use this address for your account on {_site(request)}, open this link:\n\n"
+            f"{link}\n\nThe link works for ten days.\n"
+        )
+        send_mail(
+            request.registry,
+            request.dbsession,
+            new_email,
+            f"{_site(request)}: confirm your new email address",
+            body,
+        )
     notice = (
         f"Hi {user.username},\n\n"
         f"someone (hopefully you) asked to move your account on {_site(request)} to the "

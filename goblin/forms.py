@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import FileField, Form, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from goblin.licenses import license_choices
 
@@ -23,7 +23,7 @@ class SubmitForm(Form):
 
 
 class EditForm(Form):
-    title = StringField("Title", [InputRequired(message="A title is required."), Length(max=255)])
+    title = StringField("Title", [DataRequired(message="A title is required."), Length(max=255)])
     slug = StringField(
         "Slug",
         [

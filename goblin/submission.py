@@ -152,7 +152,8 @@ def submit_media(
     stem, extension = os.path.splitext(os.path.basename(filename))
     entry = MediaEntry(
         actor=user.id,
-        title=(title or "").strip() or stem.strip() or "Untitled",
+        # The file name's stem can be longer than the column (the form checks a typed title).
+        title=((title or "").strip() or stem.strip() or "Untitled")[:255],
         description=description or "",
         media_type=media_type.name,
         state="unprocessed",

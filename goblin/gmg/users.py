@@ -60,7 +60,8 @@ def makeadmin(args, env) -> int:
     with session_scope(registry) as dbsession:
         user = _get_user(dbsession, args.username)
         accounts.grant(dbsession, user, ["admin"])
-    print(f"{args.username} is now an admin.")
+        name = user.username
+    print(f"{name} is now an admin.")
     return 0
 
 
@@ -71,6 +72,7 @@ def changepw(args, env) -> int:
         with session_scope(registry) as dbsession:
             user = _get_user(dbsession, args.username)
             user.pw_hash = accounts.hash_password(registry, args.password)
+            accounts.end_all_sessions(dbsession, user)
     except accounts.AccountError as exc:
         raise CommandError(str(exc)) from None
     print(f"Password of {args.username} changed.")

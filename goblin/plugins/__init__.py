@@ -95,8 +95,10 @@ def load_plugins(config) -> None:
             raise ConfigError(f"{where}: listed twice")
         try:
             module = importlib.import_module(module_name)
-        except ImportError as exc:
-            raise ConfigError(f"{where}: cannot import {module_name}: {exc}") from None
+        except Exception as exc:  # ImportError, or a plugin broken in any other way
+            raise ConfigError(
+                f"{where}: cannot import {module_name}: {type(exc).__name__}: {exc}"
+            ) from None
         spec = getattr(module, "config_spec", {})
         registry.plugin_configs[module_name] = validate_options(
             spec, options, where=where, ctx=ctx, defaults_vars=defaults_vars

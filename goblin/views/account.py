@@ -125,9 +125,9 @@ def change_email(request):
         taken = request.dbsession.scalar(
             select(User.id).where(func.lower(User.email) == new_email.lower(), User.id != user.id)
         )
-        if taken is None:
-            send_email_change(request, user, new_email)
-        # The same answer when the address is taken, so this form reveals no accounts.
+        # The same answer (and the same notice to the current address) when the address
+        # is taken, so this form reveals no accounts.
+        send_email_change(request, user, new_email, send_link=taken is None)
         request.session.flash(
             f"We sent a link to {new_email}: open it to confirm the new address.", "info"
         )
