@@ -49,8 +49,11 @@ LICENSES = (
 BY_URI = {license.uri: license for license in LICENSES}
 
 
-def license_choices() -> list[tuple[str, str]]:
-    return [(license.uri, license.abbreviation) for license in LICENSES]
+def license_choices() -> list:
+    """Choices for a WTForms SelectField (value: the URI, label: the abbreviation)."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(license.uri, license.abbreviation) for license in LICENSES]
 
 
 def get_license(uri: str | None) -> License:

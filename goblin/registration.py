@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from goblin import accounts
 from goblin.db.models import Invitation, Privilege, RegistrationRequest, User
@@ -52,18 +52,28 @@ def find_invitation(dbsession, token: str | None) -> Invitation | None:
     """The unused, unexpired invitation with this token, or None."""
     if not token or len(token) > 200:
         return None
+    # used_at, not used_by: used_by is cleared when that account is deleted, and the
+    # link must not come back to life then.
     return dbsession.scalar(
         select(Invitation).where(
             Invitation.token_hash == _hash(token),
-            Invitation.used_by.is_(None),
+            Invitation.used_at.is_(None),
             Invitation.expires > utcnow(),
         )
     )
 
 
-def use_invitation(dbsession, invitation: Invitation, user: User) -> None:
-    invitation.used_by = user.id
-    invitation.used_at = utcnow()
+def use_invitation(dbsession, invitation: Invitation, user: User) -> bool:
+    """Mark ``invitation`` used by ``user``; False if another registration used it first.
+
+    A conditional UPDATE, so two registrations racing on one link cannot both succeed.
+    """
+    result = dbsession.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_by=user.id, used_at=utcnow())
+    )
+    return result.rowcount == 1
 
 
 def apply_for_account(request, form) -> RegistrationRequest:

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Sequence
 from typing import BinaryIO
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select
 from sqlalchemy.orm import Session
 
 from goblin.db import call_after_abort
@@ -157,7 +157,7 @@ def submit_media(
         description=description or "",
         media_type=media_type.name,
         state="unprocessed",
-        license=license if license is not None else user.license_preference,
+        license=(license if license is not None else user.license_preference) or None,
         file_size=size,
     )
     dbsession.add(entry)
@@ -172,14 +172,16 @@ def submit_media(
     registry.queue_store.copy_local_to_storage(local_path, queued)
     call_after_abort(dbsession, registry.queue_store.delete_file, queued)
     entry.queued_media_file = "/".join(queued)
-    user.uploaded = (user.uploaded or 0) + size
+    # In SQL, so two uploads at once both count (no read-modify-write in Python).
+    user.uploaded = User.uploaded + size
     queue_processing(registry, dbsession, entry)
     return entry
 
 
 def refund_quota(user: User, entry: MediaEntry) -> None:
     """Give the entry's bytes back to its uploader's quota (on delete)."""
-    user.uploaded = max(0, (user.uploaded or 0) - (entry.file_size or 0))
+    size = entry.file_size or 0
+    user.uploaded = case((User.uploaded > size, User.uploaded - size), else_=0)
 
 
 __all__ = [

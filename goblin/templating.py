@@ -56,6 +56,13 @@ def site_permission(request, name: str):
     return request.has_permission(name, RootFactory(request))
 
 
+def registration_open(registry) -> bool:
+    """Whether visitors may register or apply without an invitation (open or approval)."""
+    from goblin.registration import registration_mode
+
+    return registration_mode(registry) in ("open", "approval")
+
+
 def add_globals(event: BeforeRender) -> None:
     request = event.get("request")
     if request is None:
@@ -69,6 +76,7 @@ def add_globals(event: BeforeRender) -> None:
     event.setdefault("hooks", request.registry.hooks)
     event.setdefault("plugin_static_url", request.plugin_static_url)
     event.setdefault("site_permission", lambda name: site_permission(request, name))
+    event.setdefault("registration_open", registration_open(request.registry))
     # Upstream renders whatever the hook returns; a plugin that builds a new dict instead
     # of changing the one it was given must not lose its changes.
     context = request.registry.hooks.transform("template_context_prerender", event)

@@ -18,7 +18,12 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(text: str | None) -> Markup:
-    """Markdown to HTML with only safe tags and links; raw HTML in the input is escaped."""
+    """Markdown to HTML with only safe tags and links.
+
+    Raw HTML in the input keeps only the allowed tags: others are dropped (``script`` and
+    ``style`` with their content), as are every attribute but a link's ``href``/``title``
+    and every link scheme but http, https and mailto.
+    """
     if not text:
         return Markup("")
     html = markdown.markdown(text, extensions=["fenced_code", "nl2br", "sane_lists"])

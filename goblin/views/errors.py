@@ -16,9 +16,10 @@ from goblin.ratelimit import RateLimited
 log = logging.getLogger(__name__)
 
 
-def _render(request, status: int, template: str, **values):
+def _render(request, status_code: int, template: str, **values):
+    # Not named ``status``: error.html takes a ``status`` value ("429 Too Many Requests").
     response = render_to_response(f"errors/{template}", values, request=request)
-    response.status_int = status
+    response.status_int = status_code
     return response
 
 

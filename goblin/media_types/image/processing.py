@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from goblin.processing import BadMediaFail, ProcessingContext
 
@@ -100,17 +101,47 @@ def _web_mode(image: Image.Image) -> Image.Image:
     return image if image.mode == "RGB" else image.convert("RGB")
 
 
-#: EXIF orientations that turn the picture a quarter turn (width and height swap).
-TURNED_ORIENTATIONS = (5, 6, 7, 8)
+#: The transposition that makes a picture upright, by EXIF orientation (as exif_transpose).
+TRANSPOSITIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+#: Transpositions that turn a picture a quarter turn: width and height swap.
+TURNS = {
+    Image.Transpose.TRANSPOSE,
+    Image.Transpose.ROTATE_270,
+    Image.Transpose.TRANSVERSE,
+    Image.Transpose.ROTATE_90,
+}
+
+Box = tuple[float, float, float, float]
+
+
+class Decoded(NamedTuple):
+    """One decode of an image file, upright, ready to make derivatives from."""
+
+    #: Upright, RGB or RGBA; smaller than the original after a reduced-scale JPEG decode.
+    image: Image.Image
+    format: str
+    #: The file's own width and height.
+    size: tuple[int, int]
+    exif: dict[str, Any]
+    gps: dict[str, float] | None
+    icc: bytes | None
+    #: The original's width and height once upright.
+    upright_size: tuple[int, int]
+    #: The part of ``image`` that shows the whole original: a reduced-scale decode rounds
+    #: the edges up to whole pixels, so the last row and column may be a fraction.
+    region: Box
 
 
 def fitted_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
-    """The size ``Image.thumbnail(box)`` gives an image of ``size``: aspect kept, never larger.
-
-    Computed from the original's dimensions, so a derivative made from a reduced-scale
-    decode (whose edges are rounded up to whole pixels) has exactly the size a full
-    decode would give.
-    """
+    """The size ``Image.thumbnail(box)`` gives an image of ``size``: aspect kept, never larger."""
     width, height = size
     x, y = box
     if x >= width and y >= height:
@@ -127,15 +158,15 @@ def fitted_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     return x, y
 
 
-def draft_size(size: tuple[int, int], box: tuple[int, int], orientation: int) -> tuple[int, int]:
-    """The least decoded size (in the file's own axes) from which a derivative fitting ``box``
-    once oriented can be made without upscaling.
+def draft_size(size: tuple[int, int], box: tuple[int, int], turned: bool) -> tuple[int, int]:
+    """The least decoded size, in the file's axes, that covers a fit of the upright picture
+    into ``box``: the size to ask Pillow's draft mode for.
 
-    Only one axis of an aspect-preserving fit fills the box: asking the decoder for the
-    whole box on both axes would decode a landscape photo at up to twice the needed scale.
+    Only one axis of an aspect-preserving fit fills the box; asking for the whole box on
+    both axes would decode a landscape photo at up to twice the scale it needs.
     """
     width, height = size
-    box_width, box_height = box[::-1] if orientation in TURNED_ORIENTATIONS else box
+    box_width, box_height = (box[1], box[0]) if turned else box
     if width <= box_width and height <= box_height:
         return size
     if width * box_height >= height * box_width:  # the width fills the box
@@ -143,13 +174,34 @@ def draft_size(size: tuple[int, int], box: tuple[int, int], orientation: int) ->
     return -(-width * box_height // height), box_height
 
 
-def _resize_to_fit(image: Image.Image, oriented_size, box, resample) -> Image.Image:
-    """``image`` (a decode of the original, maybe reduced) resized as thumbnail(box) would
-    resize the full-size original; the result is a new image when a resize happens."""
-    target = fitted_size(oriented_size, box)
-    if image.size == target:
+def transpose_box(box: Box, size: tuple[int, int], method: Image.Transpose) -> Box:
+    """Where ``box`` of an image of ``size`` lands once the image is transposed by ``method``."""
+    width, height = size
+    moves = {
+        Image.Transpose.FLIP_LEFT_RIGHT: lambda x, y: (width - x, y),
+        Image.Transpose.FLIP_TOP_BOTTOM: lambda x, y: (x, height - y),
+        Image.Transpose.ROTATE_180: lambda x, y: (width - x, height - y),
+        Image.Transpose.TRANSPOSE: lambda x, y: (y, x),
+        Image.Transpose.ROTATE_90: lambda x, y: (y, width - x),
+        Image.Transpose.ROTATE_270: lambda x, y: (height - y, x),
+        Image.Transpose.TRANSVERSE: lambda x, y: (height - y, width - x),
+    }
+    (x0, y0), (x1, y1) = (moves[method](x, y) for x, y in ((box[0], box[1]), (box[2], box[3])))
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def derivative(decoded: Decoded, box: tuple[int, int], resample) -> Image.Image:
+    """``decoded.image`` resized to what ``thumbnail(box)`` makes of the full-size original.
+
+    The size comes from the original's dimensions and the resize reads exactly the region
+    that shows the original, so a reduced-scale decode gives the same size and geometry as
+    a full one. Returns ``decoded.image`` itself when it already is that size.
+    """
+    image = decoded.image
+    target = fitted_size(decoded.upright_size, box)
+    if image.size == target and decoded.region == (0, 0, *image.size):
         return image
-    return image.resize(target, resample, reducing_gap=3.0)
+    return image.resize(target, resample, box=decoded.region, reducing_gap=3.0)
 
 
 def _save(image: Image.Image, ctx: ProcessingContext, stem: str, quality: int, icc) -> tuple:
@@ -163,13 +215,11 @@ def _save(image: Image.Image, ctx: ProcessingContext, stem: str, quality: int, i
     return filename, image.size
 
 
-def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) -> tuple:
-    """Open, check, draft-decode and orient.
+def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) -> Decoded:
+    """Open, check, decode and make upright.
 
-    Returns (image, format, original size, exif, gps, icc, oriented original size): the
-    image is the decode, oriented, at the least scale from which a derivative fitting
-    ``draft_box`` can be made; the original size is the file's, the oriented original size
-    that of the upright picture.
+    A JPEG is decoded at the least scale that covers a fit of the upright picture into
+    ``draft_box``.
     """
     from goblin.media_types.image.exif import read_exif, read_gps
 
@@ -195,31 +245,38 @@ def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) ->
         except Exception:  # EXIF is a bonus: a broken block never fails the upload
             tags, gps = {}, None
         try:
+            # The orientation exif_transpose would apply (getexif reads the block once).
             orientation = source.getexif().get(ExifTags.Base.Orientation, 1)
-        except Exception:
-            orientation = 1
-        try:
+            method = TRANSPOSITIONS.get(orientation)
+            drafted = None
             if image_format in ("JPEG", "MPO"):
-                source.draft(
+                drafted = source.draft(
                     "RGB" if source.mode != "CMYK" else "CMYK",
-                    draft_size((width, height), draft_box, orientation),
+                    draft_size((width, height), draft_box, method in TURNS),
                 )
             source.seek(0)
             source.load()
-            decoded = source.size
-            oriented = ImageOps.exif_transpose(source)
+            region = drafted[1] if drafted else (0, 0, *source.size)
+            # Leaving ``with`` closes the file but keeps the loaded pixels: no copy needed.
+            upright = source if method is None else source.transpose(method)
+            if method is not None:
+                region = transpose_box(region, source.size, method)
         except Image.DecompressionBombError:
             raise _too_large(width, height, settings.max_pixels) from None
         except (OSError, SyntaxError, ValueError, EOFError):
             raise BadMediaFail(DAMAGED) from None
         # A CMYK or greyscale profile would be wrong on the RGB derivatives.
         icc = source.info.get("icc_profile") if source.mode in ("RGB", "RGBA") else None
-    # Turned or not as exif_transpose did it (the EXIF reading above only sized the draft).
-    turned = (
-        oriented.size != decoded if decoded[0] != decoded[1] else orientation in TURNED_ORIENTATIONS
+    return Decoded(
+        image=_web_mode(upright),
+        format=image_format,
+        size=(width, height),
+        exif=tags,
+        gps=gps,
+        icc=icc,
+        upright_size=(height, width) if method in TURNS else (width, height),
+        region=region,
     )
-    oriented_size = (height, width) if turned else (width, height)
-    return _web_mode(oriented), image_format, (width, height), tags, gps, icc, oriented_size
 
 
 def process_initial(ctx: ProcessingContext) -> None:
@@ -228,35 +285,34 @@ def process_initial(ctx: ProcessingContext) -> None:
 
     settings = settings_for(ctx)
     source_path = ctx.fetch_original()
-    image, image_format, size, tags, gps, icc, oriented_size = decode(
-        source_path, settings, draft_box=settings.medium
-    )
+    decoded = decode(source_path, settings, draft_box=settings.medium)
+    size, tags = decoded.size, decoded.exif
     rotated = tags.get("Orientation", 1) not in (1, None)
     needs_medium = (
         size[0] > settings.medium[0]
         or size[1] > settings.medium[1]
         or rotated
-        or image_format not in BROWSER_FORMATS
+        or decoded.format not in BROWSER_FORMATS
     )
-    # Nothing needs the decode or the medium once the next size is made from it, so the
-    # derivatives are made in place rather than from copies.
-    thumb = image
+    # Nothing needs the decode, or the medium, once the next size is made from it: the
+    # thumbnail is made in place rather than from a copy.
+    thumb = decoded.image
     if needs_medium:
-        medium = _resize_to_fit(image, oriented_size, settings.medium, settings.resample)
-        filename, (width, height) = _save(medium, ctx, "medium", settings.quality, icc)
+        medium = derivative(decoded, settings.medium, settings.resample)
+        filename, (width, height) = _save(medium, ctx, "medium", settings.quality, decoded.icc)
         ctx.add_output("medium", ctx.workbench_path(filename), filename, width=width, height=height)
         thumb = medium
     thumb.thumbnail(settings.thumb, settings.resample, reducing_gap=3.0)
-    filename, (width, height) = _save(thumb, ctx, "thumb", settings.quality, icc)
+    filename, (width, height) = _save(thumb, ctx, "thumb", settings.quality, decoded.icc)
     ctx.add_output("thumb", ctx.workbench_path(filename), filename, width=width, height=height)
 
-    extension = FORMAT_EXTENSIONS[image_format]
+    extension = FORMAT_EXTENSIONS[decoded.format]
     ctx.add_output("original", source_path, f"original.{extension}", width=size[0], height=size[1])
     ctx.data = {
         "width": size[0],
         "height": size[1],
         "exif": tags,
-        "gps": gps,
+        "gps": decoded.gps,
         "original_date": read_original_date(tags),
     }
 
@@ -269,11 +325,9 @@ def process_resize(ctx: ProcessingContext) -> None:
         raise BadMediaFail(f"resize makes medium or thumb, not {which!r}")
     box = settings.medium if which == "medium" else settings.thumb
     source_path = ctx.fetch_original()
-    image, _format, _size, _tags, _gps, icc, oriented_size = decode(
-        source_path, settings, draft_box=box
-    )
-    image = _resize_to_fit(image, oriented_size, box, settings.resample)
-    filename, (width, height) = _save(image, ctx, which, settings.quality, icc)
+    decoded = decode(source_path, settings, draft_box=box)
+    image = derivative(decoded, box, settings.resample)
+    filename, (width, height) = _save(image, ctx, which, settings.quality, decoded.icc)
     ctx.add_output(which, ctx.workbench_path(filename), filename, width=width, height=height)
 
 

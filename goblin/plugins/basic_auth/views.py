@@ -51,7 +51,8 @@ def login(request):
         "form": form,
         "next": next_url,
         "login_failed": login_failed,
-        "allow_registration": registration_mode(request.registry) != "closed",
+        # Not in invitation mode: the form only works from an invitation link.
+        "allow_registration": registration_mode(request.registry) in ("open", "approval"),
     }
 
 
@@ -117,8 +118,11 @@ def register(request):
     except accounts.AccountError as exc:
         form.form_errors.append(str(exc))
         return values
-    if mode == "invitation":
-        use_invitation(request.dbsession, invitation, user)
+    if mode == "invitation" and not use_invitation(request.dbsession, invitation, user):
+        # Another registration used the link meanwhile: undo this account.
+        request.tm.doom()
+        request.response.status_int = 403
+        return {**values, "mode": "invitation_missing", "form": None}
     send_verification_email(request, user)
     headers = remember(request, user)
     request.session.flash(

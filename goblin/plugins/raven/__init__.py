@@ -63,28 +63,45 @@ def http_interface(request) -> dict:
 
 
 def sentry_tween_factory(handler, registry):
-    """Report exceptions escaping a view (not HTTP errors such as 404) with the URL."""
+    """Report exceptions escaping a view (not HTTP errors such as 404) with the URL.
+
+    Most never reach this tween as exceptions: the exception view below it (and
+    pyramid_tm, for a failed commit) turns them into the 500 page and leaves them in
+    ``request.exc_info``, so a 5xx response carrying one is reported too.
+    """
     from pyramid.httpexceptions import HTTPException
 
     from goblin.plugins.raven.scrub import CURRENT_REQUEST
 
     client = registry.sentry_client
 
+    def report(request, exc_info) -> None:
+        user = request.user if "user" in request.__dict__ else None
+        client.captureException(
+            exc_info=exc_info,
+            data={"request": http_interface(request)},
+            tags={"url": request.path_url},
+            extra={"user_id": user.id if user is not None else None},
+        )
+        setattr(exc_info[1], REPORTED, True)
+
     def sentry_tween(request):
         reset = CURRENT_REQUEST.set(request)
         try:
-            return handler(request)
+            response = handler(request)
+            exc_info = getattr(request, "exc_info", None)
+            if (
+                exc_info is not None
+                and response.status_int >= 500
+                and not isinstance(exc_info[1], HTTPException)
+                and not getattr(exc_info[1], REPORTED, False)
+            ):
+                report(request, exc_info)
+            return response
         except HTTPException:
             raise
-        except Exception as exc:
-            user = request.user if "user" in request.__dict__ else None
-            client.captureException(
-                exc_info=sys.exc_info(),
-                data={"request": http_interface(request)},
-                tags={"url": request.path_url},
-                extra={"user_id": user.id if user is not None else None},
-            )
-            setattr(exc, REPORTED, True)
+        except Exception:
+            report(request, sys.exc_info())
             raise
         finally:
             CURRENT_REQUEST.reset(reset)
@@ -102,9 +119,20 @@ def report_processing_failure(registry, entry_id: int, action: str, exc_info) ->
 
 
 class _NotYetReported(logging.Filter):
+    """Leave out records of errors the tween reports (with their request) anyway."""
+
     def filter(self, record: logging.LogRecord) -> bool:
+        from goblin.plugins.raven.scrub import CURRENT_REQUEST
+
         exc = record.exc_info[1] if record.exc_info else None
-        return not getattr(exc, REPORTED, False)
+        if exc is None:
+            return True
+        if getattr(exc, REPORTED, False):
+            return False
+        # Logged by the exception view drawing the 500 page: the tween reports it next.
+        request = CURRENT_REQUEST.get(None)
+        handled = getattr(request, "exc_info", None) if request is not None else None
+        return not (handled is not None and handled[1] is exc)
 
 
 def _connect_celery_failures(registry) -> None:

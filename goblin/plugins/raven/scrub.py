@@ -54,7 +54,9 @@ def scrub(value: Any, secrets: set[str], key: str | None = None) -> Any:
     if isinstance(value, list | tuple):
         # Raven stores headers and form data as [name, value] pairs too.
         if len(value) == 2 and isinstance(value[0], str) and SECRET_KEY_RE.search(value[0]):
-            return [value[0], MASK]
+            # The "name" may be any string that mentions a secret's name (a repr of the
+            # form data, say): it is scrubbed like any other string.
+            return [scrub(value[0], secrets), MASK]
         return [scrub(item, secrets) for item in value]
     if isinstance(value, str):
         for secret in secrets:
