@@ -14,7 +14,11 @@ from sqlalchemy.orm import Session
 from goblin.db.models import Privilege, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9_-]{3,30}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The characters RFC 5322 allows unquoted in a local part, and DNS-style domain labels.
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$"
+)
 PASSWORD_MIN, PASSWORD_MAX = 8, 1024
 #: What `gmg adduser` grants: a trusted account that may act at once.
 TRUSTED_PRIVILEGES = ("active", "uploader", "commenter", "reporter")

@@ -77,6 +77,12 @@ class SecurityPolicy:
         A login this browser already had is ended first, so its old cookie stops working.
         """
         self._end_login(request)
+        # Expired logins of this user are dead already; drop their rows while we are here.
+        request.dbsession.execute(
+            delete(LoginSession).where(
+                LoginSession.user_id == user.id, LoginSession.expires < utcnow()
+            )
+        )
         request.session.invalidate()
         token = secrets.token_urlsafe(32)
         days = request.registry.goblin_config.mediagoblin["session_max_age_days"]

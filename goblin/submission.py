@@ -7,6 +7,7 @@ and processing is sent only once the transaction commits.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ from goblin.media_types import FileTypeNotSupported
 from goblin.processing.dispatch import queue_processing
 from goblin.storage import clean_component
 from goblin.text import TagError, parse_tags, slugify
+
+log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 
@@ -175,6 +178,14 @@ def submit_media(
     # In SQL, so two uploads at once both count (no read-modify-write in Python).
     user.uploaded = User.uploaded + size
     queue_processing(registry, dbsession, entry)
+    log.info(
+        "media %s of user %s: uploaded %r (%s, %d bytes)",
+        entry.id,
+        user.username,
+        entry.title,
+        media_type.name,
+        size,
+    )
     return entry
 
 

@@ -65,6 +65,8 @@ class EntryInfo:
     title: str
     queued_media_file: list[str] | None
     existing_files: dict[str, list[str]]
+    #: The uploader's username, for log lines.
+    owner: str = ""
 
 
 class ProcessingContext:

@@ -38,12 +38,17 @@ def _claim(registry, entry_id: int, action: str) -> EntryInfo | None:
         if entry is None:
             log.warning("media %s: not processing, the entry no longer exists", entry_id)
             return None
+        owner = entry.uploader.username
         if action == INITIAL and entry.state not in INITIAL_STATES:
-            log.info("media %s: already %s, nothing to do", entry_id, entry.state)
+            log.info("media %s of user %s: already %s, nothing to do", entry_id, owner, entry.state)
             return None
         if action != INITIAL and entry.state != "processed":
             log.info(
-                "media %s: %s needs a processed entry, it is %s", entry_id, action, entry.state
+                "media %s of user %s: %s needs a processed entry, it is %s",
+                entry_id,
+                owner,
+                action,
+                entry.state,
             )
             return None
         if action == INITIAL:
@@ -56,6 +61,7 @@ def _claim(registry, entry_id: int, action: str) -> EntryInfo | None:
             if entry.queued_media_file
             else None,
             existing_files={f.name: list(f.file_path) for f in entry.files},
+            owner=owner,
         )
 
 
@@ -81,7 +87,7 @@ def _publish(registry, info: EntryInfo, ctx: ProcessingContext) -> list[list[str
     except (StorageError, OSError) as exc:
         for path in written:
             registry.public_store.delete_file(path)
-        log.error("media %s: storing outputs failed: %s", info.id, exc)
+        log.error("media %s of user %s: storing outputs failed: %s", info.id, info.owner, exc)
         raise PublicStoreFail() from None
     return written
 
@@ -130,6 +136,7 @@ def process_entry(registry, entry_id: int, action: str = INITIAL, options=None) 
     info = _claim(registry, entry_id, action)
     if info is None:
         return None
+    log.info("media %s of user %s: %s started", entry_id, info.owner, action)
     media_type = registry.media_types.get(info.media_type)
     try:
         if media_type is None:
@@ -156,11 +163,11 @@ def process_entry(registry, entry_id: int, action: str = INITIAL, options=None) 
         finally:
             shutil.rmtree(workbench, ignore_errors=True)
     except BaseProcessingFail as exc:
-        log.warning("media %s: %s failed: %s", entry_id, action, exc.message)
+        log.warning("media %s of user %s: %s failed: %s", entry_id, info.owner, action, exc.message)
         _fail(registry, entry_id, action, exc)
         return "failed"
     except Exception as exc:
-        log.exception("media %s: %s crashed", entry_id, action)
+        log.exception("media %s of user %s: %s crashed", entry_id, info.owner, action)
         registry.hooks.runall(
             "media_processing_crashed", registry, entry_id, action, sys.exc_info()
         )
@@ -175,5 +182,5 @@ def process_entry(registry, entry_id: int, action: str = INITIAL, options=None) 
             ),
         )
         return "failed"
-    log.info("media %s: %s done", entry_id, action)
+    log.info("media %s of user %s: %s done", entry_id, info.owner, action)
     return "processed"
