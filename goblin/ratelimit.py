@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import time
 from typing import Protocol
 
@@ -18,6 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from goblin.db.models import RateLimitCounter
 from goblin.db.types import utcnow
+
+log = logging.getLogger(__name__)
 
 ACTIONS = ("login", "registration", "password_reset", "mail")
 
@@ -100,7 +103,14 @@ class RateLimiter:
         for scope, value in (("address", address), ("account", account)):
             if not value:
                 continue
-            count, left = self.backend.hit(f"{self.namespace}:{action}:{scope}:{value}", period)
+            key = f"{self.namespace}:{action}:{scope}:{value}"
+            try:
+                count, left = self.backend.hit(key, period)
+            except Exception as exc:
+                # The counter store is down: let people in rather than lock everyone
+                # out, and say so loudly.
+                log.error("rate limit store unreachable, %s not limited: %s", action, exc)
+                continue
             if count > limit:
                 retry_after = max(retry_after, left)
         if retry_after:

@@ -90,7 +90,12 @@ def apply_for_account(request, form) -> RegistrationRequest:
         is not None
     ):
         raise accounts.AccountError("Sorry, a user with that name already exists.")
-    if dbsession.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+    email_taken = select(User.id).where(func.lower(User.email) == email.lower())
+    email_pending = select(RegistrationRequest.id).where(
+        func.lower(RegistrationRequest.email) == email.lower(),
+        RegistrationRequest.state == "pending",
+    )
+    if dbsession.scalar(email_taken) or dbsession.scalar(email_pending):
         raise accounts.AccountError("Sorry, a user with that email address already exists.")
     application = RegistrationRequest(
         username=username,

@@ -25,6 +25,11 @@ from goblin.registration import (
 from goblin.urls import safe_next
 
 
+def _account_key(user, typed: str) -> str:
+    """One rate-limit counter per account, however it was named (username or email)."""
+    return f"user:{user.id}" if user is not None else typed
+
+
 def _passwords(request):
     return request.registry.basic_auth_passwords
 
@@ -35,9 +40,9 @@ def login(request):
     next_url = safe_next(request.params.get("next"), default="")
     login_failed = False
     if request.method == "POST" and form.validate():
-        request.rate_limit("login", account=form.username.data)
-        passwords = _passwords(request)
         user = accounts.find_user(request.dbsession, form.username.data)
+        request.rate_limit("login", account=_account_key(user, form.username.data))
+        passwords = _passwords(request)
         if user is None:
             passwords.burn(form.password.data)
         elif passwords.verify(form.password.data, user.pw_hash):
@@ -144,8 +149,8 @@ def forgot_password(request):
     """Always the same answer, whether or not the account exists."""
     form = ForgotPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
-        request.rate_limit("password_reset", account=form.username.data)
         user = accounts.find_user(request.dbsession, form.username.data)
+        request.rate_limit("password_reset", account=_account_key(user, form.username.data))
         if user is not None and user.pw_hash:
             send_password_reset(request, user)
         request.session.flash(FORGOT_ANSWER, "info")
@@ -191,7 +196,7 @@ def change_password(request):
     form = ChangePasswordForm(request.POST if request.method == "POST" else None)
     user = request.user
     if request.method == "POST" and form.validate():
-        request.rate_limit("login", account=user.username)
+        request.rate_limit("login", account=_account_key(user, user.username))
         passwords = _passwords(request)
         if not passwords.verify(form.old_password.data, user.pw_hash):
             form.old_password.errors = ["Wrong password."]
