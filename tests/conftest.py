@@ -109,6 +109,16 @@ def make_site(tmp_path, databases) -> Callable[..., Site]:
 
 
 @pytest.fixture
+def empty_database(tmp_path, databases):
+    """The URL of a database with no tables yet (a fresh install), dropped afterwards."""
+    folder = tmp_path / "empty-database"
+    folder.mkdir()
+    url = databases.create_empty(str(folder))
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
 def site(make_site) -> Site:
     return make_site()
 
@@ -121,7 +131,9 @@ def app(site) -> webtest.TestApp:
 def login(testapp: webtest.TestApp, username: str, password: str, next_url: str | None = None):
     """Log in through the real form; returns the response to the form's POST."""
     url = "/auth/login/" + (f"?next={next_url}" if next_url else "")
-    form = testapp.get(url).forms[0]
+    page = testapp.get(url)
+    # The first form with a username field: a logged-in header adds a logout form first.
+    form = next(form for form in page.forms.values() if "username" in form.fields)
     form["username"] = username
     form["password"] = password
     return form.submit()

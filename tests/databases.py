@@ -57,6 +57,10 @@ class SQLiteDatabases:
         shutil.copyfile(self.template, path)
         return f"sqlite:///{path}"
 
+    def create_empty(self, folder: str) -> str:
+        """A database that does not exist yet: `gmg dbupdate` creates the file."""
+        return f"sqlite:///{os.path.join(folder, 'mediagoblin.db')}"
+
     def drop(self, url: str) -> None:
         pass
 
@@ -83,6 +87,14 @@ class PostgreSQLDatabases:
         name = f"{self.prefix}_{self.count}"
         with self.admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
+        return _pg_url(name)
+
+    def create_empty(self, folder: str) -> str:
+        """An empty database (no tables), as an operator creates one before `gmg dbupdate`."""
+        self.count += 1
+        name = f"{self.prefix}_{self.count}"
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
         return _pg_url(name)
 
     def drop(self, url: str) -> None:

@@ -20,6 +20,13 @@ BASE_SECTIONS: dict[str, dict[str, Any]] = {
         "allow_registration": "false",
     },
     "celery": {"CELERY_ALWAYS_EAGER": "true"},
+    # Tests share one client address; the rate-limit tests set the real limits back.
+    "ratelimit": {
+        "login": "1000/5m",
+        "registration": "1000/5m",
+        "password_reset": "1000/5m",
+        "mail": "1000/5m",
+    },
 }
 BASE_PLUGINS: dict[str, dict[str, Any]] = {
     "goblin.plugins.basic_auth": {

@@ -1,0 +1,6 @@
+"""Test plugin "alpha": answers the probe hooks with its label (see tests/plugins/labelled.py)."""
+
+from tests.plugins.labelled import label_spec, labelled_hooks
+
+config_spec = label_spec("alpha")
+hooks = labelled_hooks(__name__)
