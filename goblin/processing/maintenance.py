@@ -5,15 +5,21 @@
   only starts from the states that need it.
 - ``collect_garbage``: like MediaGoblin's garbage_collection, entries still unprocessed a
   day after their task was sent are deleted with their files. Entries whose task was never
-  sent are kept: they are uploads waiting for the broker, not garbage.
+  sent are kept: they are uploads waiting for the broker, not garbage. Workbench folders
+  of killed runs are removed too.
+
+Entries stuck in ``processing`` (their task's message was lost) are sent again by the
+sweep after STUCK_AFTER.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import shutil
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from goblin.db import session_scope
 from goblin.db.models import MediaEntry
@@ -22,6 +28,10 @@ from goblin.db.types import utcnow
 log = logging.getLogger(__name__)
 
 RESEND_AFTER = dt.timedelta(minutes=30)
+#: A task still "processing" this long after it started lost its message: send it again.
+STUCK_AFTER = dt.timedelta(hours=6)
+#: Workbench folders of runs killed mid-task are removed after this long.
+WORKBENCH_MAX_AGE = dt.timedelta(days=1)
 GARBAGE_AFTER = dt.timedelta(days=1)
 BATCH = 200
 
@@ -35,11 +45,16 @@ def resend_unsent(registry, *, now: dt.datetime | None = None) -> list[int]:
         rows = dbsession.execute(
             select(MediaEntry.id, MediaEntry.queued_task_id)
             .where(
-                MediaEntry.state == "unprocessed",
                 or_(
-                    MediaEntry.task_sent_at.is_(None),
-                    MediaEntry.task_sent_at < now - RESEND_AFTER,
-                ),
+                    and_(
+                        MediaEntry.state == "unprocessed",
+                        or_(
+                            MediaEntry.task_sent_at.is_(None),
+                            MediaEntry.task_sent_at < now - RESEND_AFTER,
+                        ),
+                    ),
+                    and_(MediaEntry.state == "processing", MediaEntry.updated < now - STUCK_AFTER),
+                )
             )
             .order_by(MediaEntry.id)
             .limit(BATCH)
@@ -51,6 +66,19 @@ def resend_unsent(registry, *, now: dt.datetime | None = None) -> list[int]:
     if sent:
         log.info("re-sent processing of media %s", ", ".join(map(str, sent)))
     return sent
+
+
+def remove_stale_workbenches(registry, now: dt.datetime) -> None:
+    """Remove workbench folders left by runs that were killed (older than a day)."""
+    root = registry.goblin_config.mediagoblin["workbench_path"]
+    if not os.path.isdir(root):
+        return
+    cutoff = (now - WORKBENCH_MAX_AGE).timestamp()
+    for name in os.listdir(root):
+        path = os.path.join(root, name)
+        if os.path.isdir(path) and os.path.getmtime(path) < cutoff:
+            shutil.rmtree(path, ignore_errors=True)
+            log.info("removed stale workbench %s", path)
 
 
 def collect_garbage(registry, *, now: dt.datetime | None = None) -> list[int]:
@@ -71,6 +99,7 @@ def collect_garbage(registry, *, now: dt.datetime | None = None) -> list[int]:
             )
         )
         ids = [entry.id for entry in entries]
+        remove_stale_workbenches(registry, now)
         for entry in entries:
             log.info(
                 "garbage collection: deleting media %s of user %s, unprocessed since %s",

@@ -4,12 +4,20 @@ which media and which user they are about.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
 import re
+import time
 
 import pytest
+from sqlalchemy import update
 
 from goblin import gmg
+from goblin.db import session_scope
+from goblin.db.models import MediaEntry
+from goblin.db.types import utcnow
+from goblin.processing.maintenance import STUCK_AFTER, collect_garbage, resend_unsent
 from tests.conftest import login
 from tests.functional.media_helpers import (
     PASSWORD,
@@ -134,3 +142,48 @@ def test_log_lines_about_an_upload_name_the_media_and_the_user(
         assert "alice" in line, line
     assert any("uploaded" in line and "Harbour" in line for line in about_it), about_it
     assert any(f"initial {outcome}" in line for line in about_it), about_it
+
+
+def test_an_entry_stuck_in_processing_is_sent_again_by_the_sweep(image_site, uploader):
+    """A task whose message was lost leaves its entry "processing": the sweep retries it
+    after STUCK_AFTER, and leaves recent ones alone (they may still be running)."""
+    upload(uploader, jpeg(300, 200), "stuck.jpg", title="Stuck", status=302)
+    entry = only_entry(image_site)
+    assert entry.state == "processed"
+
+    def set_processing(since):
+        with session_scope(image_site.registry) as dbsession:
+            dbsession.execute(
+                update(MediaEntry)
+                .where(MediaEntry.id == entry.id)
+                .values(state="processing", updated=since)
+            )
+
+    set_processing(utcnow() - dt.timedelta(minutes=5))
+    assert resend_unsent(image_site.registry) == []
+    assert only_entry(image_site).state == "processing"
+
+    set_processing(utcnow() - STUCK_AFTER - dt.timedelta(minutes=1))
+    assert resend_unsent(image_site.registry) == [entry.id]
+    # Processing is eager on this site, so the resent task has run: from the original.
+    again = only_entry(image_site)
+    assert again.state == "processed"
+    assert {"original", "thumb"} <= set(again.files)
+    uploader.get(f"/u/alice/m/{again.slug}/", status=200)
+
+
+def test_garbage_collection_removes_workbenches_left_by_killed_runs(image_site):
+    root = image_site.registry.goblin_config.mediagoblin["workbench_path"]
+    old = os.path.join(root, "media7-killed")
+    recent = os.path.join(root, "media8-running")
+    for folder in (old, recent):
+        os.makedirs(folder)
+        with open(os.path.join(folder, "medium.jpg"), "wb") as handle:
+            handle.write(b"partial")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old, (two_days_ago, two_days_ago))
+
+    collect_garbage(image_site.registry)
+
+    assert not os.path.exists(old)
+    assert os.path.isfile(os.path.join(recent, "medium.jpg"))

@@ -82,10 +82,15 @@ def settings_for(ctx: ProcessingContext) -> ImageSettings:
     )
 
 
+def megapixels(pixels: int) -> str:
+    """Pixels as megapixels for people: 80 000 000 -> '80', 1 200 000 -> '1.2', 5 000 -> '0.005'."""
+    return f"{pixels / 1e6:.3g}"
+
+
 def _too_large(width: int, height: int, limit: int) -> BadMediaFail:
     return BadMediaFail(
-        f"The image is {width} x {height} pixels ({width * height / 1e6:.1f} megapixels); "
-        f"this site accepts images of at most {limit / 1e6:.1f} megapixels.",
+        f"The image is {width} x {height} pixels ({megapixels(width * height)} megapixels); "
+        f"this site accepts images of at most {megapixels(limit)} megapixels.",
         width=width,
         height=height,
     )
@@ -119,13 +124,12 @@ TURNS = {
     Image.Transpose.ROTATE_90,
 }
 
-Box = tuple[float, float, float, float]
-
 
 class Decoded(NamedTuple):
-    """One decode of an image file, upright, ready to make derivatives from."""
+    """One decode of an image file, ready to make derivatives from."""
 
-    #: Upright, RGB or RGBA; smaller than the original after a reduced-scale JPEG decode.
+    #: RGB or RGBA, in the file's orientation; smaller than the original after a
+    #: reduced-scale JPEG decode.
     image: Image.Image
     format: str
     #: The file's own width and height.
@@ -133,11 +137,21 @@ class Decoded(NamedTuple):
     exif: dict[str, Any]
     gps: dict[str, float] | None
     icc: bytes | None
-    #: The original's width and height once upright.
-    upright_size: tuple[int, int]
-    #: The part of ``image`` that shows the whole original: a reduced-scale decode rounds
-    #: the edges up to whole pixels, so the last row and column may be a fraction.
-    region: Box
+    #: What makes ``image`` upright (EXIF orientation), or None.
+    transposition: Image.Transpose | None
+    #: The part of ``image`` showing the whole original: a reduced-scale decode rounds the
+    #: edges up to whole pixels, so the last row and column may be partly outside it.
+    region: tuple[float, float, float, float]
+
+    @property
+    def upright_size(self) -> tuple[int, int]:
+        """The original's width and height once upright."""
+        return self.size[::-1] if self.transposition in TURNS else self.size
+
+    def upright(self) -> Image.Image:
+        if self.transposition is None:
+            return self.image
+        return self.image.transpose(self.transposition)
 
 
 def fitted_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
@@ -174,34 +188,22 @@ def draft_size(size: tuple[int, int], box: tuple[int, int], turned: bool) -> tup
     return -(-width * box_height // height), box_height
 
 
-def transpose_box(box: Box, size: tuple[int, int], method: Image.Transpose) -> Box:
-    """Where ``box`` of an image of ``size`` lands once the image is transposed by ``method``."""
-    width, height = size
-    moves = {
-        Image.Transpose.FLIP_LEFT_RIGHT: lambda x, y: (width - x, y),
-        Image.Transpose.FLIP_TOP_BOTTOM: lambda x, y: (x, height - y),
-        Image.Transpose.ROTATE_180: lambda x, y: (width - x, height - y),
-        Image.Transpose.TRANSPOSE: lambda x, y: (y, x),
-        Image.Transpose.ROTATE_90: lambda x, y: (y, width - x),
-        Image.Transpose.ROTATE_270: lambda x, y: (height - y, x),
-        Image.Transpose.TRANSVERSE: lambda x, y: (height - y, width - x),
-    }
-    (x0, y0), (x1, y1) = (moves[method](x, y) for x, y in ((box[0], box[1]), (box[2], box[3])))
-    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
-
-
 def derivative(decoded: Decoded, box: tuple[int, int], resample) -> Image.Image:
-    """``decoded.image`` resized to what ``thumbnail(box)`` makes of the full-size original.
+    """The upright picture as ``thumbnail(box)`` would make it from the full-size original.
 
-    The size comes from the original's dimensions and the resize reads exactly the region
-    that shows the original, so a reduced-scale decode gives the same size and geometry as
-    a full one. Returns ``decoded.image`` itself when it already is that size.
+    The size comes from the original's dimensions, and the resize reads exactly the region
+    showing the original, so a reduced-scale decode gives the size and geometry of a full
+    one. The resize works in the file's orientation and only the result is turned: a turn
+    is cheaper on the small image, and Pillow resizes a landscape buffer faster.
     """
     image = decoded.image
-    target = fitted_size(decoded.upright_size, box)
-    if image.size == target and decoded.region == (0, 0, *image.size):
-        return image
-    return image.resize(target, resample, box=decoded.region, reducing_gap=3.0)
+    width, height = fitted_size(decoded.upright_size, box)
+    target = (height, width) if decoded.transposition in TURNS else (width, height)
+    if image.size != target or decoded.region != (0, 0, *image.size):
+        image = image.resize(target, resample, box=decoded.region, reducing_gap=3.0)
+    if decoded.transposition is not None:
+        image = image.transpose(decoded.transposition)
+    return image
 
 
 def _save(image: Image.Image, ctx: ProcessingContext, stem: str, quality: int, icc) -> tuple:
@@ -216,10 +218,10 @@ def _save(image: Image.Image, ctx: ProcessingContext, stem: str, quality: int, i
 
 
 def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) -> Decoded:
-    """Open, check, decode and make upright.
+    """Open, check and decode; read EXIF, GPS and the orientation.
 
     A JPEG is decoded at the least scale that covers a fit of the upright picture into
-    ``draft_box``.
+    ``draft_box``; ``derivative()`` makes the upright derivatives.
     """
     from goblin.media_types.image.exif import read_exif, read_gps
 
@@ -230,7 +232,7 @@ def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) ->
     except Image.DecompressionBombError:
         raise BadMediaFail(
             "The image is larger than this site accepts "
-            f"({settings.max_pixels / 1e6:.1f} megapixels at most)."
+            f"({megapixels(settings.max_pixels)} megapixels at most)."
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise BadMediaFail(DAMAGED) from None
@@ -257,24 +259,21 @@ def decode(path: str, settings: ImageSettings, *, draft_box: tuple[int, int]) ->
             source.seek(0)
             source.load()
             region = drafted[1] if drafted else (0, 0, *source.size)
-            # Leaving ``with`` closes the file but keeps the loaded pixels: no copy needed.
-            upright = source if method is None else source.transpose(method)
-            if method is not None:
-                region = transpose_box(region, source.size, method)
         except Image.DecompressionBombError:
             raise _too_large(width, height, settings.max_pixels) from None
         except (OSError, SyntaxError, ValueError, EOFError):
             raise BadMediaFail(DAMAGED) from None
         # A CMYK or greyscale profile would be wrong on the RGB derivatives.
         icc = source.info.get("icc_profile") if source.mode in ("RGB", "RGBA") else None
+    # Leaving ``with`` closed the file but kept the loaded pixels: no copy is needed.
     return Decoded(
-        image=_web_mode(upright),
+        image=_web_mode(source),
         format=image_format,
         size=(width, height),
         exif=tags,
         gps=gps,
         icc=icc,
-        upright_size=(height, width) if method in TURNS else (width, height),
+        transposition=method,
         region=region,
     )
 
@@ -296,12 +295,13 @@ def process_initial(ctx: ProcessingContext) -> None:
     )
     # Nothing needs the decode, or the medium, once the next size is made from it: the
     # thumbnail is made in place rather than from a copy.
-    thumb = decoded.image
     if needs_medium:
         medium = derivative(decoded, settings.medium, settings.resample)
         filename, (width, height) = _save(medium, ctx, "medium", settings.quality, decoded.icc)
         ctx.add_output("medium", ctx.workbench_path(filename), filename, width=width, height=height)
         thumb = medium
+    else:
+        thumb = decoded.upright()
     thumb.thumbnail(settings.thumb, settings.resample, reducing_gap=3.0)
     filename, (width, height) = _save(thumb, ctx, "thumb", settings.quality, decoded.icc)
     ctx.add_output("thumb", ctx.workbench_path(filename), filename, width=width, height=height)
