@@ -8,6 +8,7 @@ that a browser might run (HTML, SVG) is served with a CSP that forbids scripts.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import os
 
 from pyramid.events import NewResponse
@@ -56,7 +57,18 @@ def _view_name(url: str) -> str:
     return url if url.startswith(("http://", "https://")) else url.strip("/")
 
 
+#: Types some systems' mime.types lack; files are served with their real type.
+EXTRA_TYPES = {
+    ".avif": "image/avif",
+    ".heic": "image/heic",
+    ".heif": "image/heif",
+    ".webp": "image/webp",
+}
+
+
 def includeme(config) -> None:
+    for extension, content_type in EXTRA_TYPES.items():
+        mimetypes.add_type(content_type, extension)
     goblin_config = config.registry.goblin_config
     static_url = goblin_config.mediagoblin["direct_remote_path"]
     config.add_static_view(_view_name(static_url), "goblin:static", cache_max_age=YEAR)

@@ -127,6 +127,18 @@ def tiff(width: int = 300, height: int = 200) -> bytes:
     return _save(_gradient(width, height), "TIFF")
 
 
+def avif(width: int = 300, height: int = 200) -> bytes:
+    return _save(_gradient(width, height), "AVIF", quality=60)
+
+
+def heic(width: int = 300, height: int = 200) -> bytes:
+    """A HEIC photo as phones make them (needs pillow-heif, a dependency of goblin)."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    return _save(_gradient(width, height), "HEIF", quality=60)
+
+
 def truncated_jpeg(width: int = 300, height: int = 200, keep: float = 0.3) -> bytes:
     """A JPEG cut short: the header is whole, most of the picture data is missing."""
     data = jpeg(width, height)

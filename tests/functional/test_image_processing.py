@@ -205,6 +205,9 @@ def test_a_png_with_alpha_keeps_its_transparency(image_site, uploader):
         pytest.param(images.tiff, "scan.tiff", "original.tiff", "image/tiff", True, id="tiff"),
         pytest.param(images.tiff, "scan.tif", "original.tiff", "image/tiff", True, id="tif"),
         pytest.param(images.png, "flat.png", "original.png", "image/png", False, id="png"),
+        pytest.param(images.avif, "new.avif", "original.avif", "image/avif", False, id="avif"),
+        # HEIC from phones: browsers cannot show it either
+        pytest.param(images.heic, "phone.heic", "original.heic", "image/heic", True, id="heic"),
     ],
 )
 def test_other_formats_upload_and_process(
