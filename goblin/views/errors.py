@@ -61,9 +61,7 @@ def forbidden(exc: HTTPForbidden, request):
     user = request.user
     if user is not None and not user.has_privilege("active"):
         # Not a lack of rights: the account waits for its email to be verified.
-        response = render_to_response("errors/unverified.html", {}, request=request)
-        response.status_int = 403
-        return response
+        return _render(request, 403, "unverified.html")
     return _render(request, 403, "403.html", reason=None)
 
 
