@@ -25,7 +25,7 @@ from sqlalchemy import select
 from goblin.db import session_scope
 from goblin.db.models import MediaEntry
 from goblin.gmg.env import CommandError
-from goblin.gmg.users import _get_user
+from goblin.gmg.users import get_user
 from goblin.licenses import BY_URI, LICENSES
 from goblin.media_types import FileTypeNotSupported
 from goblin.submission import FileTooBig, SubmissionError, max_file_bytes, submit_media
@@ -118,7 +118,7 @@ def submit_file(
     """
     license = canonical_license(license)
     with session_scope(registry) as dbsession:
-        user = _get_user(dbsession, username)
+        user = get_user(dbsession, username)
         wanted_slug = None
         if slug is not None and slug.strip():
             wanted_slug = slugify(slug)
@@ -187,7 +187,7 @@ def addmedia(args, env) -> int:
     registry = env.registry()
     try:
         with session_scope(registry) as dbsession:
-            _get_user(dbsession, args.username)
+            get_user(dbsession, args.username)
         _check_local_file(path)
         canonical_license(args.license)
         use_processing(registry, args.celery)
@@ -351,7 +351,7 @@ def submit_row(registry, username: str, row: dict[str, str], csv_dir: str) -> Su
 def batchaddmedia(args, env) -> int:
     registry = env.registry()
     with session_scope(registry) as dbsession:
-        username = _get_user(dbsession, args.username).username
+        username = get_user(dbsession, args.username).username
     csv_path = os.path.abspath(args.csv_file)
     rows = read_rows(csv_path)
     csv_dir = os.path.dirname(csv_path)

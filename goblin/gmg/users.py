@@ -24,7 +24,8 @@ def _ask(value: str | None, prompt: str, *, secret: bool = False) -> str:
     return answer.strip() if not secret else answer
 
 
-def _get_user(dbsession, username: str) -> User:
+def get_user(dbsession, username: str) -> User:
+    """The user named ``username`` (any case), or CommandError naming who is missing."""
     user = dbsession.scalar(
         select(User).where(User.username == accounts.normalize_username(username))
     )
@@ -58,7 +59,7 @@ def adduser(args, env) -> int:
 def makeadmin(args, env) -> int:
     registry = env.registry()
     with session_scope(registry) as dbsession:
-        user = _get_user(dbsession, args.username)
+        user = get_user(dbsession, args.username)
         accounts.grant(dbsession, user, ["admin"])
         name = user.username
     print(f"{name} is now an admin.")
@@ -70,7 +71,7 @@ def changepw(args, env) -> int:
     try:
         accounts.check_password(args.password)
         with session_scope(registry) as dbsession:
-            user = _get_user(dbsession, args.username)
+            user = get_user(dbsession, args.username)
             user.pw_hash = accounts.hash_password(registry, args.password)
             accounts.end_all_sessions(dbsession, user)
     except accounts.AccountError as exc:
@@ -82,7 +83,7 @@ def changepw(args, env) -> int:
 def deleteuser(args, env) -> int:
     registry = env.registry()
     with session_scope(registry) as dbsession:
-        user = _get_user(dbsession, args.username)
+        user = get_user(dbsession, args.username)
         name = user.username
         accounts.delete_user(registry, dbsession, user)
     print(f"User {name} and their media deleted.")
