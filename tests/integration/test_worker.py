@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 
 import pytest
 import webtest
-from kombu import Connection
 from PIL import Image
 from sqlalchemy import select
 
@@ -25,33 +20,19 @@ from goblin import gmg
 from goblin.db import session_scope
 from goblin.db.models import MediaEntry
 from tests.conftest import login
-
-BROKER_HOST, BROKER_PORT = "127.0.0.1", 5672
-BROKER_URL = f"amqp://guest:guest@{BROKER_HOST}:{BROKER_PORT}//"
-BIN = os.path.dirname(sys.executable)
-#: Deadline for a worker to start and process one small image (polled, not asserted).
-PROCESSING_DEADLINE = 60
-STOP_TIMEOUT = 30
-WORKER_FLAGS = [
-    "--pool=solo",
-    "--concurrency=1",
-    "--without-gossip",
-    "--without-mingle",
-    "--without-heartbeat",
-]
-
-
-def rabbitmq_reachable() -> bool:
-    try:
-        with socket.create_connection((BROKER_HOST, BROKER_PORT), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(
-    not rabbitmq_reachable(), reason=f"RabbitMQ is not reachable at {BROKER_HOST}:{BROKER_PORT}"
+from tests.integration.workers import (
+    BIN,
+    BROKER_URL,
+    QUIET_FLAGS,
+    Worker,
+    delete_queue,
+    requires_rabbitmq,
+    unique_queue,
+    wait_for,
 )
+
+pytestmark = requires_rabbitmq
+WORKER_FLAGS = ["--pool=solo", "--concurrency=1", *QUIET_FLAGS]
 
 
 def jpeg_bytes(size=(800, 600), color=(30, 120, 220)) -> bytes:
@@ -60,45 +41,12 @@ def jpeg_bytes(size=(800, 600), color=(30, 120, 220)) -> bytes:
     return buffer.getvalue()
 
 
-class Worker:
-    """A worker subprocess whose output goes to a log file (shown when a test fails)."""
-
-    def __init__(self, argv: list[str], site, log_path: str) -> None:
-        env = dict(os.environ)
-        env.pop("CELERY_ALWAYS_EAGER", None)
-        env["MEDIAGOBLIN_CONFIG"] = site.ini_path
-        self.log_path = log_path
-        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            argv, cwd=site.folder, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-
-    def output(self) -> str:
-        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-
-    def stop(self) -> int:
-        """SIGTERM (Celery's warm shutdown; it notices within its 10 s poll) and wait."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        return self.process.returncode
-
-
 @pytest.fixture
 def queue_name():
     """A queue of this test's own; it and its exchange are deleted at the end."""
-    name = f"goblin-test-{uuid.uuid4().hex}"
+    name = unique_queue()
     yield name
-    with Connection(BROKER_URL, connect_timeout=5) as connection:
-        channel = connection.default_channel
-        channel.queue_delete(name)
-        channel.exchange_delete(name)
+    delete_queue(name)
 
 
 @pytest.fixture
@@ -127,7 +75,12 @@ def start_worker(worker_site, tmp_path):
     def start(command: list[str]) -> Worker:
         name = f"test-{uuid.uuid4().hex[:12]}@%h"
         log_path = str(tmp_path / f"worker{len(workers)}.log")
-        worker = Worker([*command, "-n", name, *WORKER_FLAGS], worker_site, log_path)
+        worker = Worker(
+            [*command, "-n", name, *WORKER_FLAGS],
+            worker_site.ini_path,
+            log_path,
+            worker_site.folder,
+        )
         workers.append(worker)
         return worker
 
@@ -138,28 +91,22 @@ def start_worker(worker_site, tmp_path):
 
 def wait_until_processed(site, worker: Worker, title: str) -> dict:
     """Poll the database until the entry titled ``title`` leaves the queue (or time is up)."""
-    deadline = time.monotonic() + PROCESSING_DEADLINE
-    state = None
-    while time.monotonic() < deadline:
+
+    def finished() -> dict | None:
         with session_scope(site.registry) as dbsession:
             entry = dbsession.scalar(select(MediaEntry).where(MediaEntry.title == title))
-            state = entry.state if entry is not None else None
-            if state in ("processed", "failed"):
-                return {
-                    "id": entry.id,
-                    "state": entry.state,
-                    "slug": entry.slug,
-                    "fail_metadata": entry.fail_metadata,
-                    "queued_media_file": entry.queued_media_file,
-                    "files": {f.name: list(f.file_path) for f in entry.files},
-                }
-        if worker.process.poll() is not None:
-            pytest.fail(f"the worker exited ({worker.process.returncode}):\n{worker.output()}")
-        time.sleep(0.2)
-    pytest.fail(
-        f"entry {title!r} still {state} after {PROCESSING_DEADLINE} s; worker log:\n"
-        f"{worker.output()}"
-    )
+            if entry is None or entry.state not in ("processed", "failed"):
+                return None
+            return {
+                "id": entry.id,
+                "state": entry.state,
+                "slug": entry.slug,
+                "fail_metadata": entry.fail_metadata,
+                "queued_media_file": entry.queued_media_file,
+                "files": {f.name: list(f.file_path) for f in entry.files},
+            }
+
+    return wait_for(finished, f"entry {title!r} to be processed", worker)
 
 
 def assert_processed_and_shown(site, entry: dict, title: str, worker: Worker) -> None:
