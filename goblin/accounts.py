@@ -132,10 +132,10 @@ def end_all_sessions(dbsession: Session, user: User) -> None:
 
 
 def delete_user(registry, dbsession: Session, user: User) -> None:
-    """Delete ``user``, their media rows and, once the transaction commits, their files."""
-    from goblin.media_files import delete_entry_files_after_commit
+    """Delete ``user``, their media (tags' orphans too) and, once committed, their files."""
+    from goblin.media_files import delete_media
 
     for entry in list(user.media_entries):
-        delete_entry_files_after_commit(registry, dbsession, entry)
+        delete_media(registry, dbsession, entry)
     dbsession.delete(user)
     dbsession.flush()

@@ -83,7 +83,7 @@ def remove_stale_workbenches(registry, now: dt.datetime) -> None:
 
 def collect_garbage(registry, *, now: dt.datetime | None = None) -> list[int]:
     """Delete entries still unprocessed a day after their task was sent; return ids."""
-    from goblin.views.media import delete_media
+    from goblin.media_files import delete_media
 
     now = now or utcnow()
     with session_scope(registry) as dbsession:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from goblin.db.models import MediaEntry
 from goblin.forms import EditForm
 from goblin.licenses import get_license
-from goblin.media_files import delete_entry_files_after_commit
+from goblin.media_files import delete_media
 from goblin.resources import MediaContext
-from goblin.submission import delete_orphan_tags, refund_quota, set_tags, unique_slug
+from goblin.submission import set_tags, unique_slug
 from goblin.text import TagError, parse_tags, slugify
 
 
@@ -113,16 +113,6 @@ def media_confirm_delete(context: MediaContext, request):
         request.session.flash(f"You deleted “{entry.title}”.", "success")
         return HTTPFound(location=request.route_url("user.home", user=context.user.username))
     return {"entry": entry}
-
-
-def delete_media(registry, dbsession, entry: MediaEntry) -> None:
-    """Delete the entry and its tags' orphans, refund its bytes, remove files after commit."""
-    tag_ids = {media_tag.tag for media_tag in entry.tags}
-    refund_quota(entry.uploader, entry)
-    delete_entry_files_after_commit(registry, dbsession, entry)
-    dbsession.delete(entry)
-    dbsession.flush()
-    delete_orphan_tags(dbsession, tag_ids)
 
 
 def includeme(config) -> None:

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from goblin import gmg
 from goblin.db import make_engine, session_scope
-from goblin.db.models import PRIVILEGE_NAMES, MediaEntry, MediaFile, Privilege, User
+from goblin.db.models import PRIVILEGE_NAMES, MediaEntry, MediaFile, Privilege, Tag, User
 from tests.conftest import login
+from tests.functional.media_helpers import add_processed_entries
 from tests.sites import write_site
 
 BIN = os.path.dirname(sys.executable)
@@ -406,6 +407,18 @@ def test_deleteuser_removes_the_user_their_media_and_files(site, alice, capsys):
     assert count_rows(site, MediaFile, media_entry=bob_media) == 1
     assert os.listdir(bob_folder) == ["harbour.jpg"]
     assert can_log_in(site, "bob", "bob's password")
+
+
+def test_deleteuser_removes_tags_only_their_media_used(site, alice, capsys):
+    bob = site.add_user("bob", "bob's password")
+    add_processed_entries(site, alice, 2, tags=("alices-own", "shared"))
+    add_processed_entries(site, bob, 1, tags=("shared",), start=10)
+
+    code, _, err = run_gmg(capsys, "-cf", site.ini_path, "deleteuser", "alice")
+
+    assert (code, err) == (0, "")
+    with session_scope(site.registry) as dbsession:
+        assert set(dbsession.scalars(select(Tag.slug))) == {"shared"}
 
 
 # -- shell, and the installed console script ---------------------------------------------
