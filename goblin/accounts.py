@@ -137,5 +137,7 @@ def delete_user(registry, dbsession: Session, user: User) -> None:
 
     for entry in list(user.media_entries):
         delete_media(registry, dbsession, entry)
+    # Those rows are gone: the user's delete must not cascade to them a second time.
+    dbsession.expire(user, ["media_entries"])
     dbsession.delete(user)
     dbsession.flush()

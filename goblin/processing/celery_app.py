@@ -58,6 +58,10 @@ def celery_settings(section: dict) -> dict:
         for key, value in section.items()
         if key not in IGNORED and value is not None
     }
+    if str(settings.get("broker_url", "")).startswith(("amqp", "pyamqp")):
+        # Publisher confirms: sending returns only once RabbitMQ holds the message, so an
+        # entry marked as sent (task_sent_at) cannot lose its task to a cut connection.
+        settings["broker_transport_options"] = {"confirm_publish": True}
     settings.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
